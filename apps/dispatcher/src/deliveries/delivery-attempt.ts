@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CallbackSender } from '../callbacks/callback-sender';
+import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
+import type { Endpoint } from '../endpoints/dispatch-endpoints';
+import { answersValidation, VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
+import { RetrySchedule } from '../schedule/retry-schedule';
+import { WebhookSigner } from '../signing/webhook-signer';
+import { AttemptRecorder } from './attempt-recorder';
+import { judgeAttempt } from './attempt-verdict';
+import { DeliveryLog, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
+
+/**
+ * One attempt at one delivery: sign the exact body, POST it, and record what it means: done,
+ * final failure, endpoint gone, or the next attempt's time on the schedule. An endpoint that has
+ * been failing without a success for longer than DISPATCH_DISABLE_AFTER is disabled here.
+ */
+@Injectable()
+export class DeliveryAttempt {
+  private readonly logger = new Logger(DeliveryAttempt.name);
+  private readonly schedule: RetrySchedule;
+
+  constructor(
+    private readonly sender: CallbackSender,
+    private readonly signer: WebhookSigner,
+    private readonly log: DeliveryLog,
+    private readonly recorder: AttemptRecorder,
+    @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
+  ) {
+    this.schedule = RetrySchedule.parse(env.DISPATCH_RETRY_SCHEDULE, env.DISPATCH_RETRY_JITTER, env.DISPATCH_RETRY_AFTER_MAX);
+  }
+
+  /** The longest an attempt can hold its claim: the timeout, and room to record the result. */
+  get leaseMs(): number {
+    return this.env.DISPATCH_TIMEOUT * 2 + 5_000;
+  }
+
+  async run(delivery: ClaimedDelivery, endpoint: Endpoint): Promise<void> {
+    const startedAt = new Date();
+    const attemptNumber = delivery.attemptCount + 1;
+    const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, startedAt);
+    const result = await this.sender.post(delivery.callbackUrl, delivery.body, headers);
+    const handshake = delivery.trigger === VALIDATION_TRIGGER;
+    let verdict = judgeAttempt(result);
+    if (handshake && verdict === 'delivered' && !answersValidation(delivery.body, result.responseExcerpt)) {
+      verdict = 'final';
+      result.error = 'the callback answered 2xx without {"validationResponse": "<the code>"}';
+    }
+
+    let retryInMs: number | null = null;
+    let finalStatus: FinalStatus | null = null;
+    if (verdict === 'delivered') finalStatus = handshake ? 'validated' : 'delivered';
+    else if (verdict === 'gone') finalStatus = 'gone';
+    else if (verdict === 'final') finalStatus = 'failed';
+    else {
+      retryInMs = this.schedule.nextDelay(attemptNumber, result.retryAfterMs);
+      if (retryInMs === null) finalStatus = 'failed';
+    }
+
+    const success = verdict === 'delivered';
+    const failingSince = success ? null : (endpoint.failingSince ?? startedAt);
+    const failedFor = success ? 0 : startedAt.getTime() - failingSince!.getTime();
+    const disableReason =
+      handshake && finalStatus === 'failed'
+        ? `validation handshake failed: ${result.error ?? `HTTP ${result.statusCode}`}`
+        : !success && verdict !== 'gone' && failedFor >= this.env.DISPATCH_DISABLE_AFTER
+          ? `callbacks failed for ${formatSpan(failedFor)} without a success (last: ${result.error ?? `HTTP ${result.statusCode}`})`
+          : null;
+    if (disableReason) {
+      finalStatus = 'failed';
+      retryInMs = null;
+      endpoint.status = 'disabled';
+    }
+    const healthChange = disableReason ? 'disabled' : success ? (endpoint.failingSince ? 'recovered' : null) : endpoint.failingSince ? null : 'failing';
+    endpoint.failingSince = failingSince;
+
+    const record: AttemptRecord = { delivery, attemptNumber, startedAt, result, retryInMs, finalStatus, healthChange, disableReason };
+    await Promise.all([this.recorder.record(record), this.log.recordHealth(record)]);
+    if (finalStatus && finalStatus !== 'delivered') {
+      this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);
+    }
+    if (disableReason) this.logger.warn(`endpoint of subscription ${delivery.subscriptionId} disabled: ${disableReason}`);
+  }
+}
+
+function formatSpan(ms: number): string {
+  if (ms >= 86_400_000) return `${(ms / 86_400_000).toFixed(1)} days`;
+  if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} hours`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,41 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TopicPublisher } from '@tripline/kafka';
+import { DeliveryLog } from './delivery-log';
+import { WakeableLoop } from './wakeable-loop';
+
+/**
+ * Publishes final outcomes to the outcomes topic from the deliveries table (a transactional
+ * outbox: the outcome is written with the attempt, and published after), so an outcome
+ * survives a crash between the two. Publishing twice is harmless: the registry acts on it
+ * idempotently.
+ */
+@Injectable()
+export class OutcomeOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly loop = new WakeableLoop('outcome outbox', 1_000, () => this.publishPending());
+
+  constructor(
+    private readonly log: DeliveryLog,
+    private readonly publisher: TopicPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  private async publishPending(): Promise<void> {
+    for (;;) {
+      const outcomes = await this.log.pendingOutcomes(500);
+      if (outcomes.length === 0) return;
+      await this.publisher.publish('deliveryOutcomes', outcomes.map((o) => ({ key: o.subscriptionId, value: o })));
+      await this.log.outcomesPublished(outcomes.map((o) => o.deliveryId));
+    }
+  }
+}

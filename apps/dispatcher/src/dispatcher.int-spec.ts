@@ -1,0 +1,218 @@
+import type { DeliveryRequest, Subscription } from '@tripline/contracts';
+import {
+  CallbackReceiver,
+  isolatedNamespace,
+  query,
+  startInProcess,
+  subscriptionFixture,
+  TestKafka,
+  type RunningService,
+} from '@tripline/testing';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { loadDispatcherEnv } from './dispatcher.env';
+import { dispatcherModule } from './dispatcher.module';
+
+describe('dispatcher, against the real Kafka and Postgres', () => {
+  const namespace = isolatedNamespace('dispatcher');
+  const tenant = randomUUID();
+  let service: RunningService;
+  let kafka: TestKafka;
+  let receiver: CallbackReceiver;
+  /** Status codes (and headers) the receiver answers, per path, in order; then 200. */
+  const scripts = new Map<string, Array<number | { status: number; headers: Record<string, string> }>>();
+  const hanging: Array<() => void> = [];
+
+  /** An endpoint the dispatcher knows (as the registry would announce it), with its secrets. */
+  async function endpoint(path: string, overrides: Parameters<typeof subscriptionFixture>[2] = {}) {
+    const fixture = subscriptionFixture(tenant, receiver.url(path), overrides);
+    await announce(fixture.subscription);
+    return fixture;
+  }
+  async function announce(subscription: Subscription) {
+    await kafka.publish('subscriptionChanges', [{ key: subscription.id, value: { change: 'created', subscription } }]);
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+  }
+
+  const request = (subscription: Subscription, overrides: Partial<DeliveryRequest> = {}): DeliveryRequest => {
+    const eventId = `evt-${randomUUID()}`;
+    return {
+      deliveryId: randomUUID(),
+      tenantId: tenant,
+      subscriptionId: subscription.id,
+      trigger: 'data-source-refresh-failed',
+      callbackUrl: subscription.callbackUrl,
+      eventId,
+      payload: {
+        eventId,
+        trigger: 'data-source-refresh-failed',
+        tenantId: tenant,
+        subscriptionId: subscription.id,
+        occurredAt: '2026-11-26T10:00:00.000Z',
+        dataSourceId: 'ds-1',
+        dataSourceName: 'CRM',
+        runId: 'run-1',
+        status: 'failed',
+        startedAt: '2026-11-26T09:00:00.000Z',
+        completedAt: '2026-11-26T10:00:00.000Z',
+        errorCode: 'E',
+        errorMessage: 'boom',
+      },
+      requestedAt: new Date().toISOString(),
+      ...overrides,
+    };
+  };
+
+  const deliveryRow = async (id: string) =>
+    (await query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM deliveries WHERE id = $1', [id]))[0];
+
+  /** Publishes requests and waits until each delivery is final; returns the published outcomes. */
+  async function dispatch(...requests: DeliveryRequest[]) {
+    await kafka.publish('deliveries', requests.map((r) => ({ key: r.subscriptionId, value: r })));
+    const ids = [...new Set(requests.map((r) => r.deliveryId))];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const outcomes = (await kafka.readValues('deliveryOutcomes')).filter((o) => ids.includes(o.deliveryId));
+      if (new Set(outcomes.map((o) => o.deliveryId)).size === ids.length) return outcomes;
+      if (Date.now() > deadline) throw new Error(`no final outcome for ${ids.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const attempts = (deliveryId: string) =>
+    query<{ attempt_number: number; status_code: number | null; error: string | null; started_at: Date }>(
+      'SELECT attempt_number, status_code, error, started_at FROM delivery_attempts WHERE delivery_id = $1 ORDER BY attempt_number',
+      [deliveryId],
+    );
+
+  beforeAll(async () => {
+    receiver = await new CallbackReceiver().start();
+    receiver.respondWith((c) => {
+      if (c.path === '/hang') return new Promise<number>((resolve) => hanging.push(() => resolve(200)));
+      const next = scripts.get(c.path)?.shift() ?? 200;
+      return next;
+    });
+    service = await startInProcess('dispatcher', namespace, loadDispatcherEnv, dispatcherModule, {
+      DISPATCH_RETRY_SCHEDULE: '0,50ms,100ms',
+      DISPATCH_TIMEOUT: '2s',
+    });
+    kafka = new TestKafka(namespace);
+  });
+  afterAll(async () => {
+    for (const release of hanging) release();
+    await kafka?.close();
+    await service?.close();
+    await receiver?.stop();
+  });
+
+  it('POSTs the exact payload, signed per Standard Webhooks, with the delivery id as webhook-id, and records the attempt', async () => {
+    const { subscription, secrets } = await endpoint('/ok');
+    const req = request(subscription);
+    const [outcome] = await dispatch(req);
+    expect(outcome).toMatchObject({ result: 'delivered', attempts: 1, lastStatusCode: 200 });
+    const [callback] = receiver.at('/ok');
+    expect(callback.headers['content-type']).toBe('application/json');
+    expect(callback.headers['webhook-id']).toBe(req.deliveryId);
+    // The reference verifier accepts it: id, timestamp and body bytes are all covered.
+    const verified = new Webhook(secrets[0]).verify(callback.body, callback.headers as Record<string, string>);
+    expect(verified).toEqual(req.payload);
+    expect(() => new Webhook(secrets[0]).verify(callback.body.replace('boom', 'bomb'), callback.headers as Record<string, string>)).toThrow();
+    expect(await attempts(req.deliveryId)).toEqual([expect.objectContaining({ attempt_number: 1, status_code: 200, error: null })]);
+    expect(await deliveryRow(req.deliveryId)).toEqual({ status: 'delivered', attempt_count: 1 });
+  });
+
+  it('signs with both secrets during a rotation\'s overlap, each verifiable on its own', async () => {
+    const { subscription, secrets } = await endpoint('/rotated', { secretCount: 2 });
+    await dispatch(request(subscription));
+    const [callback] = receiver.at('/rotated');
+    expect(String(callback.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const secret of secrets) expect(() => new Webhook(secret).verify(callback.body, callback.headers as Record<string, string>)).not.toThrow();
+  });
+
+  it('retries a 500 on schedule with the same webhook-id and the same bytes until the receiver recovers', async () => {
+    scripts.set('/flaky', [500, 503]);
+    const { subscription } = await endpoint('/flaky');
+    const req = request(subscription);
+    const [outcome] = await dispatch(req);
+    expect(outcome).toMatchObject({ result: 'delivered', attempts: 3 });
+    const calls = receiver.at('/flaky');
+    expect(calls.map((c) => c.headers['webhook-id'])).toEqual([req.deliveryId, req.deliveryId, req.deliveryId]);
+    expect(new Set(calls.map((c) => c.body)).size).toBe(1);
+    expect((await attempts(req.deliveryId)).map((a) => a.status_code)).toEqual([500, 503, 200]);
+  });
+
+  it('honours Retry-After: the next attempt waits at least that long', async () => {
+    scripts.set('/busy', [{ status: 429, headers: { 'retry-after': '1' } }]);
+    const { subscription } = await endpoint('/busy');
+    const req = request(subscription);
+    await dispatch(req);
+    const [first, second] = await attempts(req.deliveryId);
+    expect(first.status_code).toBe(429);
+    expect(second.started_at.getTime() - first.started_at.getTime()).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('gives up after the last attempt of the schedule: a dead letter that stays queryable', async () => {
+    scripts.set('/down', [500, 500, 500]);
+    const { subscription } = await endpoint('/down');
+    const req = request(subscription);
+    const [outcome] = await dispatch(req);
+    expect(outcome).toMatchObject({ result: 'failed', attempts: 3, lastStatusCode: 500 });
+    expect(await deliveryRow(req.deliveryId)).toEqual({ status: 'failed', attempt_count: 3 });
+  });
+
+  it('does not retry a 400, and reports a 410 as gone', async () => {
+    scripts.set('/bad', [400]);
+    scripts.set('/gone', [410]);
+    const bad = request((await endpoint('/bad')).subscription);
+    const gone = request((await endpoint('/gone')).subscription);
+    const outcomes = await dispatch(bad, gone);
+    expect(outcomes.find((o) => o.deliveryId === bad.deliveryId)).toMatchObject({ result: 'failed', attempts: 1, lastStatusCode: 400 });
+    expect(outcomes.find((o) => o.deliveryId === gone.deliveryId)).toMatchObject({ result: 'gone', attempts: 1, lastStatusCode: 410 });
+  });
+
+  it('records a connection error and retries it', async () => {
+    const { subscription } = await endpoint('/nowhere', { callbackUrl: 'http://127.0.0.1:9/unreachable' });
+    const req = request(subscription);
+    const [outcome] = await dispatch(req);
+    expect(outcome).toMatchObject({ result: 'failed', attempts: 3, lastStatusCode: null });
+    expect((await attempts(req.deliveryId))[0].error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('refuses a callback to a private address at delivery time, and does not retry it', async () => {
+    const { subscription } = await endpoint('/private', { callbackUrl: 'http://10.255.255.1/hook' });
+    const req = request(subscription);
+    const [outcome] = await dispatch(req);
+    expect(outcome).toMatchObject({ result: 'failed', attempts: 1 });
+    expect(outcome.lastError).toMatch(/^refused: 10\.255\.255\.1 is a private address/);
+  });
+
+  it('times out a hanging receiver without holding up other endpoints', async () => {
+    const slow = await endpoint('/hang');
+    const fast = await endpoint('/fast');
+    const hangingRequest = request(slow.subscription);
+    await kafka.publish('deliveries', [{ key: slow.subscription.id, value: hangingRequest }]);
+    await receiver.waitFor((got) => got.some((c) => c.path === '/hang'));
+    const [fastOutcome] = await dispatch(request(fast.subscription));
+    expect(fastOutcome.result).toBe('delivered');
+    expect(await attempts(hangingRequest.deliveryId)).toEqual([]); // still hanging meanwhile
+    const [hangOutcome] = await dispatch(hangingRequest);
+    expect(hangOutcome).toMatchObject({ result: 'failed', lastStatusCode: null });
+    expect((await attempts(hangingRequest.deliveryId))[0].error).toBe('timed out after 2000 ms');
+  });
+
+  it('calls back once for a delivery requested twice', async () => {
+    const { subscription } = await endpoint('/twice');
+    const req = request(subscription);
+    await dispatch(req, req);
+    await dispatch(req);
+    expect(receiver.at('/twice')).toHaveLength(1);
+  });
+
+  it('cancels deliveries of a deleted subscription instead of calling it', async () => {
+    const { subscription } = await endpoint('/deleted');
+    await announce({ ...subscription, status: 'deleted', version: 2 });
+    const [outcome] = await dispatch(request(subscription));
+    expect(outcome).toMatchObject({ result: 'cancelled', attempts: 0 });
+    expect(receiver.at('/deleted')).toEqual([]);
+  });
+});

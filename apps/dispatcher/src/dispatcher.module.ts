@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { ServiceInfraModule } from '@tripline/http';
+import { CallbackSender } from './callbacks/callback-sender';
+import { AttemptRecorder } from './deliveries/attempt-recorder';
+import { DeliveriesConsumer } from './deliveries/deliveries.consumer';
+import { DeliveryAttempt } from './deliveries/delivery-attempt';
+import { DeliveryLog } from './deliveries/delivery-log';
+import { DeliveryQueries } from './deliveries/delivery-queries';
+import { DeliveryScheduler } from './deliveries/delivery-scheduler';
+import { DispatcherRequestsConsumer } from './deliveries/dispatcher-requests.consumer';
+import { OutcomeOutbox } from './deliveries/outcome-outbox';
+import { DISPATCHER_ENV, type DispatcherEnv } from './dispatcher.env';
+import { DispatchEndpoints } from './endpoints/dispatch-endpoints';
+import { SubscriptionChangesConsumer } from './endpoints/subscription-changes.consumer';
+import { WebhookSigner } from './signing/webhook-signer';
+
+export function dispatcherModule(env: DispatcherEnv) {
+  @Module({
+    imports: [ServiceInfraModule.forService('tripline-dispatcher', env)],
+    providers: [
+      { provide: DISPATCHER_ENV, useValue: env },
+      CallbackSender,
+      WebhookSigner,
+      DispatchEndpoints,
+      SubscriptionChangesConsumer,
+      DeliveryLog,
+      AttemptRecorder,
+      DeliveryAttempt,
+      OutcomeOutbox,
+      DeliveryScheduler,
+      DeliveriesConsumer,
+      DeliveryQueries,
+      DispatcherRequestsConsumer,
+    ],
+  })
+  class DispatcherModule {}
+  return DispatcherModule;
+}

@@ -1,0 +1,13 @@
+import { baseEnvShape, loadEnv, port } from '@tripline/config';
+import { z } from 'zod';
+
+export const EvaluatorEnv = z.object({
+  ...baseEnvShape,
+  PORT: port(3003),
+  /** Longest an events batch waits for subscription changes to be applied before it is retried. */
+  SUBSCRIPTION_CATCH_UP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+});
+export type EvaluatorEnv = z.infer<typeof EvaluatorEnv>;
+export const EVALUATOR_ENV = Symbol('EVALUATOR_ENV');
+
+export const loadEvaluatorEnv = (env = process.env) => loadEnv('evaluator', EvaluatorEnv, env);

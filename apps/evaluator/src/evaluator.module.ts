@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ServiceInfraModule } from '@tripline/http';
+import { EVALUATOR_ENV, type EvaluatorEnv } from './evaluator.env';
+import { EventsConsumer } from './matching/events.consumer';
+import { SubscriptionCatchUp } from './subscriptions/subscription-catch-up';
+import { SubscriptionChangesConsumer } from './subscriptions/subscription-changes.consumer';
+import { TriggerSubscriptionIndex } from './subscriptions/trigger-subscription-index';
+import { ObservationStore } from './thresholds/observation-store';
+
+export function evaluatorModule(env: EvaluatorEnv) {
+  @Module({
+    imports: [ServiceInfraModule.forService('tripline-evaluator', env)],
+    providers: [
+      { provide: EVALUATOR_ENV, useValue: env },
+      TriggerSubscriptionIndex,
+      SubscriptionChangesConsumer,
+      SubscriptionCatchUp,
+      ObservationStore,
+      EventsConsumer,
+    ],
+  })
+  class EvaluatorModule {}
+  return EvaluatorModule;
+}

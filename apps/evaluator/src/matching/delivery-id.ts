@@ -1,0 +1,12 @@
+import { v5 as uuidv5 } from 'uuid';
+
+const NAMESPACE = 'a8d5b2e4-1c7f-4b0e-9f3a-6e2d8c4b1a90';
+
+/**
+ * One firing of one subscription has one id, however often it is evaluated (Kafka redelivers
+ * after a crash; a producer may report a run twice): it is the webhook-id receivers
+ * de-duplicate on. `occurrence` is what makes the firing unique (an event, or a run).
+ */
+export function deliveryId(tenantId: string, occurrence: string, subscriptionId: string): string {
+  return uuidv5(JSON.stringify([tenantId, occurrence, subscriptionId]), NAMESPACE);
+}

@@ -1,0 +1,88 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { AcceptedEvent, DeliveryRequest } from '@tripline/contracts';
+import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
+import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
+import { ObservationStore } from '../thresholds/observation-store';
+import type { Candidate } from './candidate';
+import { deliveryId } from './delivery-id';
+import { refreshCandidates } from './refresh-triggers';
+import { fullRefreshCandidates, unificationCandidates } from './run-triggers';
+import { isMeasured, observationOf, thresholdCandidate } from './threshold-triggers';
+
+/**
+ * Matches accepted events to subscriptions and emits one delivery request per firing. Per
+ * batch: the observations are applied (one transaction), the subscriptions looked up (one
+ * query), the requests published; then the offsets are committed. A redelivered batch yields
+ * the same delivery ids, which the dispatcher de-duplicates.
+ */
+@Injectable()
+export class EventsConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: TopicConsumers,
+    private readonly publisher: TopicPublisher,
+    private readonly index: TriggerSubscriptionIndex,
+    private readonly catchUp: SubscriptionCatchUp,
+    private readonly observations: ObservationStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({ topic: 'events', group: 'events', handle: (batch) => this.handle(batch) });
+  }
+
+  async handle(batch: Array<Inbound<'events'>>): Promise<void> {
+    const events = batch.map((m) => m.value);
+    const candidates = [...events.flatMap(directCandidates), ...(await this.thresholdCandidates(events))];
+    if (candidates.length === 0) return;
+
+    await this.catchUp.wait();
+    const subscriptions = await this.index.matching(
+      candidates.map((c) => ({ tenantId: c.event.tenantId, trigger: c.trigger, entityId: c.entityId })),
+    );
+
+    const requestedAt = new Date().toISOString();
+    const requests: DeliveryRequest[] = [];
+    for (const candidate of candidates) {
+      const { event, trigger, entityId } = candidate;
+      for (const s of subscriptions) {
+        if (s.tenantId !== event.tenantId || s.trigger !== trigger || (s.entityId !== null && s.entityId !== entityId)) continue;
+        const payload = candidate.fire(s);
+        if (!payload) continue;
+        requests.push({
+          deliveryId: deliveryId(event.tenantId, candidate.occurrence, s.id),
+          tenantId: event.tenantId,
+          subscriptionId: s.id,
+          trigger,
+          callbackUrl: s.callbackUrl,
+          eventId: event.id,
+          payload,
+          requestedAt,
+        });
+      }
+    }
+    await this.publisher.publish('deliveries', requests.map((r) => ({ key: r.subscriptionId, value: r })));
+  }
+
+  /** Threshold triggers depend on what came before: the observation store decides the transitions. */
+  private async thresholdCandidates(events: AcceptedEvent[]): Promise<Candidate[]> {
+    const measured = events.filter(isMeasured);
+    const transitions = await this.observations.observe(measured.map(observationOf));
+    const byEvent = new Map(measured.map((e) => [`${e.tenantId}|${e.id}`, e]));
+    return transitions.map((t) => thresholdCandidate(byEvent.get(`${t.observation.tenantId}|${t.observation.eventId}`)!, t));
+  }
+}
+
+/** Triggers an event fires on its own, without history. */
+function directCandidates(event: AcceptedEvent): Candidate[] {
+  switch (event.type) {
+    case 'datasource.refresh.completed':
+      return refreshCandidates(event);
+    case 'refresh.completed':
+      return fullRefreshCandidates(event);
+    case 'unification.completed':
+      return unificationCandidates(event);
+    case 'segment.refreshed':
+    case 'measure.refreshed':
+      return [];
+  }
+}

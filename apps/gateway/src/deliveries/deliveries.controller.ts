@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { DispatcherOutcome } from '@tripline/contracts';
+import { decodeCursor, encodeCursor, ZodPipe } from '@tripline/http';
+import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
+import { ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { DeliveriesPageDto, DeliveriesQuery, DeliveriesQueryDto, RecoveredDto, RecoverRequest, RecoverRequestDto, ResentDto } from './delivery.dtos';
+import { DispatcherClient } from './dispatcher-client';
+
+const notFound = (what: string) => new NotFoundException({ error: 'not_found', message: `no such ${what}` });
+const UnknownId = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
+
+/**
+ * The delivery log and recovery: every delivery of a subscription with every attempt; resend
+ * one delivery (dead letters included); resend everything that failed in a time window.
+ */
+@ApiTags('deliveries')
+@ApiSecurity('apiKey')
+@Controller('v1')
+@UseGuards(ApiKeyGuard)
+export class DeliveriesController {
+  constructor(private readonly dispatcher: DispatcherClient) {}
+
+  @Get('subscriptions/:id/deliveries')
+  @ZodResponse({ status: 200, description: 'Newest first, each with every attempt', type: DeliveriesPageDto })
+  async list(
+    @CurrentTenant() tenantId: string,
+    @Param('id', UnknownId('subscription')) subscriptionId: string,
+    @Query(new ZodPipe(DeliveriesQuery)) query: DeliveriesQueryDto,
+  ) {
+    const before = decodeCursor(query.cursor, 2, ([at, id]) => !Number.isNaN(Date.parse(at)) && z.uuid().safeParse(id).success) as [string, string] | null;
+    const outcome = expect(
+      await this.dispatcher.ask({ kind: 'deliveries', tenantId, subscriptionId, status: query.status, limit: query.limit, before: before ?? undefined }),
+      'deliveries',
+    );
+    return { deliveries: outcome.deliveries, nextCursor: outcome.next ? encodeCursor(outcome.next) : null };
+  }
+
+  /** Queues the delivery for one more attempt now, with the same webhook-id. */
+  @Post('deliveries/:id/resend')
+  @HttpCode(202)
+  @ZodResponse({ status: 202, description: 'Queued for another attempt', type: ResentDto })
+  async resend(@CurrentTenant() tenantId: string, @Param('id', UnknownId('delivery')) deliveryId: string) {
+    const { found } = expect(await this.dispatcher.ask({ kind: 'resend', tenantId, deliveryId }), 'resent');
+    if (!found) throw notFound('delivery');
+    return { deliveryId, status: 'pending' as const };
+  }
+
+  /** Resends every failed delivery of the subscription created in [since, until). */
+  @Post('subscriptions/:id/recover')
+  @HttpCode(202)
+  @ZodResponse({ status: 202, description: 'How many deliveries were queued again', type: RecoveredDto })
+  async recover(
+    @CurrentTenant() tenantId: string,
+    @Param('id', UnknownId('subscription')) subscriptionId: string,
+    @Body(new ZodPipe(RecoverRequest)) body: RecoverRequestDto,
+  ) {
+    const { count } = expect(await this.dispatcher.ask({ kind: 'recover', tenantId, subscriptionId, since: body.since, until: body.until }), 'recovered');
+    return { recovered: count };
+  }
+}
+
+function expect<K extends DispatcherOutcome['kind']>(outcome: DispatcherOutcome, kind: K): Extract<DispatcherOutcome, { kind: K }> {
+  if (outcome.kind === kind) return outcome as Extract<DispatcherOutcome, { kind: K }>;
+  throw new InternalServerErrorException({ error: 'internal', message: outcome.kind === 'failed' ? `dispatcher: ${outcome.message}` : 'unexpected answer from the dispatcher' });
+}

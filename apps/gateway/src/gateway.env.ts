@@ -1,0 +1,24 @@
+import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
+import { z } from 'zod';
+
+export const GatewayEnv = z.object({
+  ...baseEnvShape,
+  PORT: port(3000),
+  /** Bearer token of the admin API (tenant creation). Long and random; never logged. */
+  TRIPLINE_ADMIN_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  /**
+   * Where connectors reach the gateway (scheme, host, optional path): the host of the Power
+   * Automate connector definition. In production, the public https URL.
+   */
+  TRIPLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).default('http://127.0.0.1:3000'),
+  /** Opens signing secrets to show them once (shared with the registry and the dispatcher). */
+  TRIPLINE_SECRETS_KEY: secretsKey,
+  /** CIDR ranges callback URLs may point at besides public addresses (checked at subscribe time too). */
+  TRIPLINE_CALLBACK_ALLOWLIST: cidrList,
+  /** How long a subscription call waits for the registry's answer before a 503. */
+  REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+export type GatewayEnv = z.infer<typeof GatewayEnv>;
+export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
+
+export const loadGatewayEnv = (env = process.env) => loadEnv('gateway', GatewayEnv, env);

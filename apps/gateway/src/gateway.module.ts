@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { ServiceInfraModule } from '@tripline/http';
+import { TenancyModule } from '@tripline/tenancy';
+import { AdminTokenGuard } from './admin/admin-token.guard';
+import { ApiDocsController } from './api-docs/api-docs.controller';
+import { OpenApiDocument } from './api-docs/openapi-document';
+import { PowerAutomateConnector } from './api-docs/power-automate-connector';
+import { TenantProvisioning } from './admin/tenant-provisioning';
+import { TenantsController } from './admin/tenants.controller';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DispatcherClient } from './deliveries/dispatcher-client';
+import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
+import { PlatformStateController } from './platform-state/platform-state.controller';
+import { PlatformStateProjection } from './platform-state/platform-state.projection';
+import { PlatformStateQueries } from './platform-state/platform-state.queries';
+import { RefreshRequestsController } from './refresh-requests/refresh-requests.controller';
+import { CallbackUrlCheck } from './subscriptions/callback-url-check';
+import { RegistryClient } from './subscriptions/registry-client';
+import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
+import { TriggersController } from './triggers/triggers.controller';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+
+export function gatewayModule(env: GatewayEnv) {
+  @Module({
+    imports: [
+      ServiceInfraModule.forService('tripline-gateway', env),
+      TenancyModule,
+    ],
+    controllers: [
+      TenantsController,
+      SubscriptionsController,
+      DeliveriesController,
+      TriggersController,
+      PlatformStateController,
+      RefreshRequestsController,
+      ApiDocsController,
+    ],
+    providers: [
+      { provide: GATEWAY_ENV, useValue: env },
+      AdminTokenGuard,
+      TenantProvisioning,
+      RegistryClient,
+      DispatcherClient,
+      CallbackUrlCheck,
+      SubscriptionSecretReader,
+      PlatformStateProjection,
+      PlatformStateQueries,
+      OpenApiDocument,
+      PowerAutomateConnector,
+    ],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}

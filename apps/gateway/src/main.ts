@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runService } from '@tripline/http';
+import { loadGatewayEnv } from './gateway.env';
+import { publishOpenApi } from './api-docs/openapi';
+import { gatewayModule } from './gateway.module';
+
+void runService('gateway', () => {
+  const env = loadGatewayEnv();
+  return { module: gatewayModule(env), port: env.PORT, logLevel: env.LOG_LEVEL, logFormat: env.LOG_FORMAT, configure: publishOpenApi };
+});

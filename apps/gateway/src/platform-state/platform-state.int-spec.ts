@@ -1,0 +1,143 @@
+import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
+import {
+  createTenant,
+  fullRefreshEvent,
+  isolatedNamespace,
+  json,
+  measureEvent,
+  refreshEvent,
+  segmentEvent,
+  startInProcess,
+  TestKafka,
+  unificationEvent,
+  type Json,
+  type RunningService,
+  type TestTenant,
+} from '@tripline/testing';
+import { loadGatewayEnv } from '../gateway.env';
+import { gatewayModule } from '../gateway.module';
+
+describe('the actions: the data platform as the events told it, against the real Kafka and Postgres', () => {
+  const namespace = isolatedNamespace('actions');
+  let gateway: RunningService;
+  let kafka: TestKafka;
+  let tenant: TestTenant;
+  let other: TestTenant;
+
+  const get = async (path: string, key = tenant.apiKey): Promise<Json> => {
+    const res = await fetch(`${gateway.baseUrl}${path}`, { headers: { 'x-api-key': key } });
+    return { status: res.status, ...(await json(res)) };
+  };
+
+  async function happened(owner: TestTenant, ...events: EventInput[]) {
+    const accepted = events.map((e) => ({ ...e, tenantId: owner.tenantId, receivedAt: new Date().toISOString(), source: 'http' }) as AcceptedEvent);
+    await kafka.publish('events', accepted.map((e) => ({ key: eventPartitionKey(e), value: e })));
+    await kafka.waitForGroup(kafka.groupId('tripline-gateway', 'read-model'), 'events');
+  }
+
+  beforeAll(async () => {
+    [tenant, other] = await Promise.all([createTenant('actions'), createTenant('someone else')]);
+    gateway = await startInProcess('gateway', namespace, loadGatewayEnv, gatewayModule, { TRIPLINE_ADMIN_TOKEN: 'actions-test-admin-token-0123456789' });
+    kafka = new TestKafka(namespace);
+    await happened(
+      tenant,
+      refreshEvent({ dataSourceId: 'ds-a', dataSourceName: 'Accounts', status: 'succeeded', completedAt: '2026-11-26T08:00:00.000Z' }),
+      refreshEvent({ dataSourceId: 'ds-b', dataSourceName: 'Billing', status: 'failed' }),
+      refreshEvent({ dataSourceId: 'ds-c', dataSourceName: 'Contacts', status: 'timed_out' }),
+      segmentEvent('seg-vip', 120, 1),
+      segmentEvent('seg-churn', 40, 1),
+      measureEvent('m-ltv', 1234.5, 1),
+      fullRefreshEvent({ runId: 'full-1', completedAt: '2026-11-26T03:00:00.000Z', status: 'partially_succeeded' }),
+      unificationEvent({ runId: 'uni-1', completedAt: '2026-11-26T04:00:00.000Z' }),
+    );
+    await happened(other, refreshEvent({ dataSourceId: 'ds-secret', dataSourceName: 'Not yours' }), segmentEvent('seg-secret', 1, 1));
+  });
+  afterAll(async () => {
+    await kafka?.close();
+    await gateway?.close();
+  });
+
+  it('lists data sources with their last refresh, filterable by status and name', async () => {
+    const all = await get('/v1/data-sources');
+    expect(all.dataSources.map((d: Json) => [d.dataSourceId, d.lastStatus])).toEqual([
+      ['ds-a', 'succeeded'],
+      ['ds-b', 'failed'],
+      ['ds-c', 'timed_out'],
+    ]);
+    expect(all.dataSources[1]).toMatchObject({ name: 'Billing', lastErrorCode: 'SOURCE_AUTH', lastErrorMessage: 'credentials expired' });
+    expect((await get('/v1/data-sources?status=failed')).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-b']);
+    expect((await get('/v1/data-sources?name=CONT')).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-c']);
+  });
+
+  it('keeps the newest state: an older event arriving late does not overwrite it', async () => {
+    await happened(tenant, segmentEvent('seg-vip', 150, 5), segmentEvent('seg-vip', 90, 3));
+    const { segments } = await get('/v1/segments');
+    expect(segments.find((s: Json) => s.segmentId === 'seg-vip')).toMatchObject({ memberCount: 150, name: 'Segment seg-vip' });
+  });
+
+  it('lists segments and measures as the pickers need them (id and name)', async () => {
+    expect((await get('/v1/segments')).segments.map((s: Json) => [s.segmentId, s.name])).toEqual([
+      ['seg-churn', 'Segment seg-churn'],
+      ['seg-vip', 'Segment seg-vip'],
+    ]);
+    expect((await get('/v1/measures')).measures).toEqual([expect.objectContaining({ measureId: 'm-ltv', name: 'Measure m-ltv', value: 1234.5 })]);
+  });
+
+  it('pages every list the same way, with an opaque cursor', async () => {
+    const first = await get('/v1/data-sources?limit=2');
+    expect(first.dataSources).toHaveLength(2);
+    const second = await get(`/v1/data-sources?limit=2&cursor=${first.nextCursor}`);
+    expect(second.dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-c']);
+    expect(second.nextCursor).toBeNull();
+    const bad = await get('/v1/data-sources?cursor=not-a-cursor');
+    expect(bad.status).toBe(400);
+    expect(bad.issues).toEqual([{ path: 'cursor', message: 'not a cursor from this list' }]);
+    expect((await get('/v1/segments?limit=0')).status).toBe(400);
+  });
+
+  it('lists refresh runs newest first, with their components and stages, filterable by kind', async () => {
+    const { refreshRuns } = await get('/v1/refresh-runs');
+    expect(refreshRuns.map((r: Json) => [r.kind, r.runId])).toEqual([
+      ['unification', 'uni-1'],
+      ['full', 'full-1'],
+    ]);
+    expect(refreshRuns[1].components).toHaveLength(4);
+    expect(refreshRuns[0].stages).toEqual({ map: { status: 'succeeded' }, match: { status: 'succeeded' }, merge: { status: 'succeeded' } });
+    expect((await get('/v1/refresh-runs?kind=full')).refreshRuns.map((r: Json) => r.runId)).toEqual(['full-1']);
+    const paged = await get('/v1/refresh-runs?limit=1');
+    expect((await get(`/v1/refresh-runs?limit=1&cursor=${paged.nextCursor}`)).refreshRuns.map((r: Json) => r.runId)).toEqual(['full-1']);
+  });
+
+  it('summarizes the tenant\'s runs and failures in one status report', async () => {
+    const report = await get('/v1/status-report');
+    expect(report).toMatchObject({
+      dataSources: { total: 3, byStatus: { succeeded: 1, failed: 1, timed_out: 1 } },
+      latestFullRefresh: { runId: 'full-1', status: 'partially_succeeded' },
+      latestUnification: { runId: 'uni-1' },
+      segmentCount: 2,
+      measureCount: 1,
+    });
+    expect(report.dataSources.failing.map((d: Json) => d.dataSourceId)).toEqual(['ds-b', 'ds-c']);
+    expect(report.recentFailedRuns.map((r: Json) => r.runId)).toEqual(['full-1']);
+  });
+
+  it('never shows one tenant another tenant\'s state', async () => {
+    expect((await get('/v1/data-sources', other.apiKey)).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-secret']);
+    expect((await get('/v1/segments', other.apiKey)).segments.map((s: Json) => s.segmentId)).toEqual(['seg-secret']);
+    expect((await get('/v1/status-report', other.apiKey)).latestFullRefresh).toBeNull();
+  });
+
+  it('publishes a refresh request on the commands topic and answers 202', async () => {
+    const post = (body: unknown) =>
+      fetch(`${gateway.baseUrl}/v1/refresh-requests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey }, body: JSON.stringify(body) });
+    const res = await post({ scope: 'segments', ids: ['seg-vip'] });
+    expect(res.status).toBe(202);
+    const command = await json(res);
+    const published = (await kafka.readValues('commands')).find((c) => c.commandId === command.commandId);
+    expect(published).toMatchObject({ type: 'refresh.requested', tenantId: tenant.tenantId, scope: 'segments', ids: ['seg-vip'] });
+
+    const bad = await post({ scope: 'full', ids: ['x'] });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).issues).toEqual([{ path: 'ids', message: 'ids can narrow only the dataSources, segments and measures scopes' }]);
+  });
+});

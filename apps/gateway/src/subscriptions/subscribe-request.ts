@@ -1,0 +1,16 @@
+import { CallbackUrl, TriggerParams, type TriggerName } from '@tripline/contracts';
+import { z } from 'zod';
+
+/** The body of `POST /v1/subscriptions/{trigger}`: the callback plus that trigger's parameters. */
+export function subscribeBodyFor(trigger: TriggerName) {
+  return TriggerParams[trigger]
+    .extend({
+      callbackUrl: CallbackUrl,
+      handshake: z
+        .boolean()
+        .default(false)
+        .describe('Ask the callback to prove it wants the events (a validation handshake) before any is sent'),
+    })
+    .strict();
+}
+export type SubscribeBody = z.infer<ReturnType<typeof subscribeBodyFor>>;

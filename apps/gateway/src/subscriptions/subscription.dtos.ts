@@ -1,0 +1,47 @@
+import { SubscriptionStatus, TriggerName } from '@tripline/contracts';
+import { PageQuery } from '@tripline/http';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+
+export const SubscriptionViewSchema = z
+  .object({
+    id: z.uuid(),
+    trigger: TriggerName,
+    callbackUrl: z.string(),
+    status: SubscriptionStatus.describe('active; disabled when the callback said the flow is gone'),
+    disabledReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .describe("A subscription, with its trigger's parameters as fields of their own");
+export class SubscriptionDto extends createZodDto(SubscriptionViewSchema) {}
+
+export const SubscriptionsPage = z.object({ subscriptions: z.array(SubscriptionViewSchema), nextCursor: z.string().nullable() });
+export class SubscriptionsPageDto extends createZodDto(SubscriptionsPage) {}
+
+export const SubscriptionsQuery = z.object({ ...PageQuery });
+export class SubscriptionsQueryDto extends createZodDto(SubscriptionsQuery) {}
+
+/** The subscribe answer: the subscription, and its signing secret (only ever in this answer). */
+export const SubscribedSchema = SubscriptionViewSchema.extend({
+  secret: z.string().describe('The webhook signing secret (whsec_...): verify each callback\'s webhook-signature with it'),
+});
+export class SubscribedDto extends createZodDto(SubscribedSchema) {}
+
+export const SecretRotated = z.object({
+  subscriptionId: z.uuid(),
+  secret: z.string().describe('The new signing secret'),
+  previousSecretsExpireAt: z.string().nullable().describe('Until then callbacks carry a signature with the previous secret too'),
+});
+export class SecretRotatedDto extends createZodDto(SecretRotated) {}
+
+export const EnableSubscription = z
+  .object({
+    recoverSince: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Also resend what failed since then (the deliveries the endpoint missed)'),
+  })
+  .strict();
+export class EnableSubscriptionDto extends createZodDto(EnableSubscription) {}

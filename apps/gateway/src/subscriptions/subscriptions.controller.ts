@@ -1,0 +1,139 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  InternalServerErrorException,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { TriggerName, type RegistryOutcome } from '@tripline/contracts';
+import { ApiExcludeEndpoint, ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { decodeCursor, encodeCursor, ZodPipe } from '@tripline/http';
+import { ZodResponse } from 'nestjs-zod';
+import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { RegistryClient } from './registry-client';
+import { subscribeBodyFor } from './subscribe-request';
+import { DispatcherClient } from '../deliveries/dispatcher-client';
+import { CallbackUrlCheck } from './callback-url-check';
+import { SubscriptionSecretReader } from './subscription-secret-reader';
+import {
+  EnableSubscription,
+  EnableSubscriptionDto,
+  SecretRotatedDto,
+  SubscriptionDto,
+  SubscriptionsPageDto,
+  SubscriptionsQuery,
+  SubscriptionsQueryDto,
+} from './subscription.dtos';
+import { toView, type SubscriptionView } from './subscription-view';
+
+
+/** Unknown ids and other tenants' ids look the same: not found. */
+const UnknownId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException({ error: 'not_found', message: 'no such subscription' }) });
+
+@ApiTags('subscriptions')
+@ApiSecurity('apiKey')
+@Controller('v1/subscriptions')
+@UseGuards(ApiKeyGuard)
+export class SubscriptionsController {
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly callbackUrls: CallbackUrlCheck,
+    private readonly secrets: SubscriptionSecretReader,
+    private readonly recovery: DispatcherClient,
+  ) {}
+
+  @Get()
+  @ZodResponse({ status: 200, description: "The tenant's subscriptions", type: SubscriptionsPageDto })
+  async list(
+    @CurrentTenant() tenantId: string,
+    @Query(new ZodPipe(SubscriptionsQuery)) query: SubscriptionsQueryDto,
+  ): Promise<{ subscriptions: SubscriptionView[]; nextCursor: string | null }> {
+    const [after] = decodeCursor(query.cursor, 1, ([id]) => z.uuid().safeParse(id).success) ?? [];
+    const outcome = expectOutcome(await this.registry.ask({ kind: 'list', tenantId, limit: query.limit, after }), 'listed');
+    return { subscriptions: outcome.subscriptions.map(toView), nextCursor: outcome.nextAfter ? encodeCursor([outcome.nextAfter]) : null };
+  }
+
+  @Get(':id')
+  @ZodResponse({ status: 200, description: 'The subscription', type: SubscriptionDto })
+  async get(@CurrentTenant() tenantId: string, @Param('id', UnknownId) id: string): Promise<SubscriptionView> {
+    const { subscription } = expectOutcome(await this.registry.ask({ kind: 'get', tenantId, subscriptionId: id }), 'found');
+    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    return toView(subscription);
+  }
+
+  /**
+   * The Power Automate subscribe call: 201 with a Location the platform will DELETE later.
+   * Idempotent: the same callback and parameters give the same subscription.
+   */
+  @Post(':trigger')
+  @HttpCode(201)
+  @ApiExcludeEndpoint() // documented per trigger from the catalogue (api-docs/openapi.ts)
+  async subscribe(
+    @CurrentTenant() tenantId: string,
+    @Param('trigger', new ZodPipe(TriggerName, 'trigger')) trigger: TriggerName,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SubscriptionView & { secret: string }> {
+    const { callbackUrl, handshake, ...params } = new ZodPipe(subscribeBodyFor(trigger)).transform(body ?? {});
+    await this.callbackUrls.assertAllowed(callbackUrl);
+    const outcome = expectOutcome(
+      await this.registry.ask({ kind: 'subscribe', tenantId, trigger, callbackUrl, params, handshake }),
+      'subscribed',
+    );
+    res.location(`/v1/subscriptions/${outcome.subscription.id}`);
+    // The secret is in the subscribe answer only; a repeated subscribe is the same call, so it gets it too.
+    return { ...toView(outcome.subscription), secret: this.secrets.current(outcome.subscription) };
+  }
+
+  /** A new signing secret; the previous one keeps signing for TRIPLINE_SECRET_ROTATION_OVERLAP_S. */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, description: 'The new secret, shown once', type: SecretRotatedDto })
+  async rotateSecret(@CurrentTenant() tenantId: string, @Param('id', UnknownId) id: string) {
+    const { subscription } = expectOutcome(await this.registry.ask({ kind: 'rotate-secret', tenantId, subscriptionId: id }), 'changed');
+    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    return { subscriptionId: id, secret: this.secrets.current(subscription), previousSecretsExpireAt: this.secrets.previousExpireAt(subscription) };
+  }
+
+  /** Re-enables a subscription disabled for failing (or for answering 410), optionally resending what it missed. */
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, description: 'The subscription, active again', type: SubscriptionDto })
+  async enable(
+    @CurrentTenant() tenantId: string,
+    @Param('id', UnknownId) id: string,
+    @Body(new ZodPipe(EnableSubscription)) body: EnableSubscriptionDto,
+  ): Promise<SubscriptionView> {
+    const { subscription } = expectOutcome(await this.registry.ask({ kind: 'enable', tenantId, subscriptionId: id }), 'changed');
+    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    if (body.recoverSince) await this.recovery.recover(tenantId, id, body.recoverSince);
+    return toView(subscription);
+  }
+
+  /** 204 whether or not the subscription existed: the platform retries deletes too. */
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted, or there was no such subscription' })
+  async unsubscribe(@CurrentTenant() tenantId: string, @Param('id') id: string): Promise<void> {
+    if (!z.uuid().safeParse(id).success) return;
+    expectOutcome(await this.registry.ask({ kind: 'unsubscribe', tenantId, subscriptionId: id }), 'unsubscribed');
+  }
+}
+
+function expectOutcome<K extends RegistryOutcome['kind']>(outcome: RegistryOutcome, kind: K): Extract<RegistryOutcome, { kind: K }> {
+  if (outcome.kind === kind) return outcome as Extract<RegistryOutcome, { kind: K }>;
+  if (outcome.kind === 'failed' && outcome.code === 'invalid_request') {
+    throw new InternalServerErrorException({ error: 'internal', message: `registry refused the request: ${outcome.message}` });
+  }
+  throw new InternalServerErrorException({ error: 'internal', message: 'the registry could not complete the request' });
+}

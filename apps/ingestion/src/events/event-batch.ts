@@ -1,0 +1,35 @@
+import { describeIssues, EventInput, type FieldIssue } from '@tripline/contracts';
+
+export type ParsedBatch = { ok: true; events: EventInput[] } | { ok: false; issues: FieldIssue[] };
+
+/**
+ * A body is one event, or `{"events": [...]}`. All or nothing: one bad event rejects the
+ * request, naming each bad field by its path (`events[3].data.status`), so a producer can fix
+ * and resend the batch without working out which half went through.
+ */
+export function parseEventBatch(body: unknown, maxBatch: number): ParsedBatch {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, issues: [{ path: '(root)', message: 'expected an event object or {"events": [...]}' }] };
+  }
+  if (!('events' in body)) return parseEach([body], (i) => (i === 0 ? '' : `[${i}]`));
+
+  const list = (body as { events: unknown }).events;
+  if (!Array.isArray(list) || list.length === 0) {
+    return { ok: false, issues: [{ path: 'events', message: 'expected a non-empty array of events' }] };
+  }
+  if (list.length > maxBatch) {
+    return { ok: false, issues: [{ path: 'events', message: `at most ${maxBatch} events per request, got ${list.length}` }] };
+  }
+  return parseEach(list, (i) => `events[${i}]`);
+}
+
+function parseEach(items: unknown[], pathOf: (index: number) => string): ParsedBatch {
+  const events: EventInput[] = [];
+  const issues: FieldIssue[] = [];
+  items.forEach((item, index) => {
+    const parsed = EventInput.safeParse(item);
+    if (parsed.success) events.push(parsed.data);
+    else issues.push(...describeIssues(parsed.error, pathOf(index)));
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, events };
+}

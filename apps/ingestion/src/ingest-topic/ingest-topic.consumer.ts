@@ -1,0 +1,39 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { EventInput } from '@tripline/contracts';
+import { TopicConsumers, type Inbound, type Rejection } from '@tripline/kafka';
+import { EventIntake } from '../events/event-intake';
+import { KnownTenants } from './known-tenants';
+
+/**
+ * Events any Kafka producer publishes on the ingest topic. The contract check (and the dead
+ * letter for a message that fails it) happens in TopicConsumers; here an unknown tenant is
+ * refused too, and the rest goes the same way as events posted over HTTP.
+ */
+@Injectable()
+export class IngestTopicConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly consumers: TopicConsumers,
+    private readonly intake: EventIntake,
+    private readonly tenants: KnownTenants,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({ topic: 'ingest', group: 'ingest', handle: (batch) => this.handle(batch) });
+  }
+
+  async handle(batch: Array<Inbound<'ingest'>>): Promise<Array<Rejection<'ingest'>>> {
+    const known = await this.tenants.filterKnown(batch.map((m) => m.value.tenantId));
+    const rejected: Array<Rejection<'ingest'>> = [];
+    const byTenant = new Map<string, EventInput[]>();
+    for (const message of batch) {
+      const { tenantId, ...event } = message.value;
+      if (!known.has(tenantId)) {
+        rejected.push({ message, reason: `unknown tenantId ${tenantId}` });
+        continue;
+      }
+      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);
+    }
+    await Promise.all([...byTenant].map(([tenantId, events]) => this.intake.accept(tenantId, events, 'kafka')));
+    return rejected;
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ServiceInfraModule } from '@tripline/http';
+import { TenancyModule } from '@tripline/tenancy';
+import { EventIntake } from './events/event-intake';
+import { EventsController } from './events/events.controller';
+import { IngestTopicConsumer } from './ingest-topic/ingest-topic.consumer';
+import { KnownTenants } from './ingest-topic/known-tenants';
+import { INGESTION_ENV, type IngestionEnv } from './ingestion.env';
+
+export function ingestionModule(env: IngestionEnv) {
+  @Module({
+    imports: [
+      ServiceInfraModule.forService('tripline-ingestion', env),
+      TenancyModule,
+    ],
+    controllers: [EventsController],
+    providers: [{ provide: INGESTION_ENV, useValue: env }, EventIntake, KnownTenants, IngestTopicConsumer],
+  })
+  class IngestionModule {}
+  return IngestionModule;
+}

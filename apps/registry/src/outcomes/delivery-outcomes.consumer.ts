@@ -1,0 +1,46 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { TopicConsumers, type Inbound } from '@tripline/kafka';
+import { SubscriptionChanges } from '../subscriptions/subscription-changes';
+import { SubscriptionStore } from '../subscriptions/subscription-store';
+
+/**
+ * Listens to what became of deliveries. A callback that answered 404 or 410 belongs to a flow
+ * that no longer exists; an endpoint that kept failing for too long was given up on by the
+ * dispatcher. Either way the subscription is disabled, with the reason, and stops matching.
+ */
+@Injectable()
+export class DeliveryOutcomesConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DeliveryOutcomesConsumer.name);
+
+  constructor(
+    private readonly consumers: TopicConsumers,
+    private readonly store: SubscriptionStore,
+    private readonly changes: SubscriptionChanges,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({ topic: 'deliveryOutcomes', group: 'outcomes', handle: (batch) => this.handle(batch) });
+  }
+
+  async handle(batch: Array<Inbound<'deliveryOutcomes'>>): Promise<void> {
+    const changed: Parameters<SubscriptionChanges['publish']>[0] = [];
+    for (const { value: outcome } of batch) {
+      if (outcome.result === 'validated') {
+        const validated = await this.store.validated(outcome.tenantId, outcome.subscriptionId);
+        if (validated) changed.push({ change: 'validated', subscription: validated });
+        continue;
+      }
+      const reason =
+        outcome.result === 'gone'
+          ? `callback answered ${outcome.lastStatusCode ?? 'gone'}: the flow no longer exists`
+          : outcome.endpointDisabledReason;
+      if (!reason) continue;
+      const subscription = await this.store.disable(outcome.tenantId, outcome.subscriptionId, reason);
+      if (subscription) {
+        changed.push({ change: 'disabled', subscription });
+        this.logger.log(`disabled subscription ${subscription.id}: ${reason}`);
+      }
+    }
+    await this.changes.publish(changed);
+  }
+}

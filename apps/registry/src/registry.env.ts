@@ -1,0 +1,15 @@
+import { baseEnvShape, loadEnv, port, secretsKey } from '@tripline/config';
+import { z } from 'zod';
+
+export const RegistryEnv = z.object({
+  ...baseEnvShape,
+  PORT: port(3002),
+  /** Seals subscriptions' signing secrets (shared with the gateway and the dispatcher). */
+  TRIPLINE_SECRETS_KEY: secretsKey,
+  /** How long a rotated-out signing secret still signs, next to the new one. */
+  TRIPLINE_SECRET_ROTATION_OVERLAP_S: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+});
+export type RegistryEnv = z.infer<typeof RegistryEnv>;
+export const REGISTRY_ENV = Symbol('REGISTRY_ENV');
+
+export const loadRegistryEnv = (env = process.env) => loadEnv('registry', RegistryEnv, env);

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ServiceInfraModule } from '@tripline/http';
+import { DeliveryOutcomesConsumer } from './outcomes/delivery-outcomes.consumer';
+import { REGISTRY_ENV, type RegistryEnv } from './registry.env';
+import { RegistryRequestsConsumer } from './subscriptions/registry-requests.consumer';
+import { SubscriptionChanges } from './subscriptions/subscription-changes';
+import { SubscriptionSecrets } from './subscriptions/subscription-secrets';
+import { SubscriptionStore } from './subscriptions/subscription-store';
+
+export function registryModule(env: RegistryEnv) {
+  @Module({
+    imports: [ServiceInfraModule.forService('tripline-registry', env)],
+    providers: [
+      { provide: REGISTRY_ENV, useValue: env },
+      SubscriptionSecrets,
+      SubscriptionStore,
+      SubscriptionChanges,
+      RegistryRequestsConsumer,
+      DeliveryOutcomesConsumer,
+    ],
+  })
+  class RegistryModule {}
+  return RegistryModule;
+}

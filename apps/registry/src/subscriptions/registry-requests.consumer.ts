@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { TriggerParams, describeIssues, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
+import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { SubscriptionChanges } from './subscription-changes';
+import { SubscriptionStore } from './subscription-store';
+
+/**
+ * Answers the gateway's questions about subscriptions. Requests are keyed by tenant, so one
+ * tenant's requests are handled in order, one at a time. Within a batch: database first, then
+ * the changes, then the replies, then (in TopicConsumers) the offset commit.
+ */
+@Injectable()
+export class RegistryRequestsConsumer implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RegistryRequestsConsumer.name);
+
+  constructor(
+    private readonly consumers: TopicConsumers,
+    private readonly publisher: TopicPublisher,
+    private readonly store: SubscriptionStore,
+    private readonly changes: SubscriptionChanges,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      topic: 'registryRequests',
+      group: 'requests',
+      // A request older than the gateway's timeout has nobody waiting, but its effect still counts.
+      fromBeginning: true,
+      handle: (batch) => this.handle(batch),
+    });
+  }
+
+  async handle(batch: Array<Inbound<'registryRequests'>>): Promise<void> {
+    const replies: RegistryReply[] = [];
+    const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
+    for (const { value: request } of batch) {
+      const outcome = await this.answer(request, changes);
+      replies.push({ requestId: request.requestId, replyTo: request.replyTo, outcome });
+    }
+    await this.changes.publish(changes);
+    await this.publisher.publish(
+      'registryReplies',
+      replies.map((reply) => ({ key: reply.replyTo, value: reply })),
+    );
+  }
+
+  private async answer(request: RegistryRequest, changes: Parameters<SubscriptionChanges['publish']>[0]): Promise<RegistryOutcome> {
+    switch (request.kind) {
+      case 'subscribe': {
+        const params = TriggerParams[request.trigger].safeParse(request.params);
+        if (!params.success) {
+          const message = describeIssues(params.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+          this.logger.warn(`refused subscribe for tenant ${request.tenantId}: ${message}`);
+          return { kind: 'failed', code: 'invalid_request', message };
+        }
+        const { subscription, created } = await this.store.subscribe(
+          request.tenantId,
+          request.trigger,
+          request.callbackUrl,
+          params.data,
+          request.handshake,
+        );
+        // Published even when nothing changed: a redelivered request must still reach the evaluator.
+        changes.push({ change: subscription.version > 1 ? 'reactivated' : 'created', subscription });
+        return { kind: 'subscribed', subscription, created };
+      }
+      case 'rotate-secret': {
+        const rotated = await this.store.rotateSecret(request.tenantId, request.subscriptionId);
+        if (rotated) changes.push({ change: 'secret-rotated', subscription: rotated });
+        return { kind: 'changed', subscription: rotated };
+      }
+      case 'enable': {
+        const enabled = await this.store.enable(request.tenantId, request.subscriptionId);
+        if (enabled) changes.push({ change: 'enabled', subscription: enabled });
+        return { kind: 'changed', subscription: enabled };
+      }
+      case 'unsubscribe': {
+        const deleted = await this.store.unsubscribe(request.tenantId, request.subscriptionId);
+        if (deleted) changes.push({ change: 'deleted', subscription: deleted });
+        return { kind: 'unsubscribed', found: deleted !== null };
+      }
+      case 'get':
+        return { kind: 'found', subscription: await this.store.get(request.tenantId, request.subscriptionId) };
+      case 'list':
+        return { kind: 'listed', ...(await this.store.list(request.tenantId, request.limit, request.after)) };
+    }
+  }
+}

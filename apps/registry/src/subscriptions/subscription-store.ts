@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { TriggerName, type SealedSecret, type Subscription } from '@tripline/contracts';
+import { PrismaService, type SubscriptionModel } from '@tripline/db';
+import { subscriptionId } from './subscription-id';
+import { SubscriptionSecrets } from './subscription-secrets';
+
+export interface Subscribed {
+  subscription: Subscription;
+  created: boolean;
+}
+
+type Params = Record<string, string | number | boolean>;
+
+/**
+ * The registry's table of subscriptions. Every query takes the tenant id, so no path through
+ * here can read or change another tenant's subscription. Deletes are soft: the row keeps its
+ * version, so a later re-subscribe gets a higher version than anything consumers have seen.
+ */
+@Injectable()
+export class SubscriptionStore {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SubscriptionSecrets,
+  ) {}
+
+  async subscribe(tenantId: string, trigger: TriggerName, callbackUrl: string, params: Params, handshake: boolean): Promise<Subscribed> {
+    const id = subscriptionId(tenantId, trigger, callbackUrl, params);
+    const existing = await this.prisma.subscription.findUnique({ where: { id } });
+    if (existing && existing.status !== 'deleted' && existing.status !== 'disabled') return { subscription: toSubscription(existing), created: false };
+    const status = handshake ? 'pending_validation' : 'active';
+    const row = existing
+      ? await this.prisma.subscription.update({
+          where: { id },
+          data: { status, handshake, disabledReason: null, version: { increment: 1 } },
+        })
+      : await this.prisma.subscription.create({
+          data: { id, tenantId, trigger, callbackUrl, params, handshake, status, secrets: this.secrets.issue() as object[] },
+        });
+    return { subscription: toSubscription(row), created: true };
+  }
+
+  /** Returns the deleted subscription, or null when there was none live for this tenant. */
+  async unsubscribe(tenantId: string, id: string): Promise<Subscription | null> {
+    return this.update(tenantId, id, (s) => (s.status === 'deleted' ? null : { status: 'deleted', disabledReason: null }));
+  }
+
+  async disable(tenantId: string, id: string, reason: string): Promise<Subscription | null> {
+    return this.update(tenantId, id, (s) => (s.status === 'deleted' || s.status === 'disabled' ? null : { status: 'disabled', disabledReason: reason }));
+  }
+
+  /** Re-enables a disabled subscription (validating it again first if it asked for a handshake). */
+  async enable(tenantId: string, id: string): Promise<Subscription | null> {
+    return this.update(tenantId, id, (s) =>
+      s.status !== 'disabled' ? undefined : { status: s.handshake ? 'pending_validation' : 'active', disabledReason: null },
+    );
+  }
+
+  /** The callback answered the validation handshake: events may flow. */
+  async validated(tenantId: string, id: string): Promise<Subscription | null> {
+    return this.update(tenantId, id, (s) => (s.status === 'pending_validation' ? { status: 'active' } : undefined));
+  }
+
+  async rotateSecret(tenantId: string, id: string): Promise<Subscription | null> {
+    return this.update(tenantId, id, (s) =>
+      s.status === 'deleted' ? null : { secrets: this.secrets.rotate(s.secrets as unknown as SealedSecret[]) as object[] },
+    );
+  }
+
+  async get(tenantId: string, id: string): Promise<Subscription | null> {
+    const row = await this.prisma.subscription.findFirst({ where: { id, tenantId, status: { not: 'deleted' } } });
+    return row ? toSubscription(row) : null;
+  }
+
+  async list(tenantId: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; nextAfter: string | null }> {
+    const rows = await this.prisma.subscription.findMany({
+      where: { tenantId, status: { not: 'deleted' }, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit).map(toSubscription);
+    return { subscriptions: page, nextAfter: rows.length > limit ? page[page.length - 1].id : null };
+  }
+
+  /**
+   * Applies a change to one of the tenant's subscriptions, bumping its version. `change`
+   * returns the fields to set; undefined: nothing to do, answer with it as it is; null: treat
+   * it as absent.
+   */
+  private async update(
+    tenantId: string,
+    id: string,
+    change: (current: SubscriptionModel) => Partial<Pick<SubscriptionModel, 'status' | 'disabledReason' | 'secrets'>> | null | undefined,
+  ): Promise<Subscription | null> {
+    const current = await this.prisma.subscription.findFirst({ where: { id, tenantId } });
+    if (!current) return null;
+    const data = change(current);
+    if (data === null) return null;
+    if (data === undefined) return current.status === 'deleted' ? null : toSubscription(current);
+    const row = await this.prisma.subscription.update({
+      where: { id },
+      data: { ...(data as object), version: { increment: 1 } },
+    });
+    return toSubscription(row);
+  }
+}
+
+function toSubscription(row: SubscriptionModel): Subscription {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    trigger: TriggerName.parse(row.trigger),
+    callbackUrl: row.callbackUrl,
+    params: row.params as Params,
+    status: row.status as Subscription['status'],
+    disabledReason: row.disabledReason,
+    secrets: row.secrets as unknown as SealedSecret[],
+    handshake: row.handshake,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

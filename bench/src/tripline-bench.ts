@@ -1,0 +1,151 @@
+import type { EventInput, Subscription } from '@tripline/contracts';
+import { json, pipelineSettled, refreshEvent, SERVICES, subscriptionFixture, type ServiceName, type TestStack } from '@tripline/testing';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { paced } from './baselines';
+import type { BenchReceiver } from './bench-receiver';
+import { latency, perSecond, until, type Latency } from './stats';
+
+/** An event whose id carries its publish time, for the receiver's latency clock. */
+let sequence = 0;
+export function benchEvent(dataSourceId: string): EventInput {
+  return refreshEvent({ dataSourceId, status: 'failed' }, `bench-${Date.now()}-${sequence++}`);
+}
+
+export class TriplineBench {
+  constructor(
+    private readonly stack: TestStack,
+    private readonly receiver: BenchReceiver,
+  ) {}
+
+  private api(method: string, path: string, body?: unknown) {
+    return fetch(`${this.stack.services.url('gateway')}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': this.stack.apiKey },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  /** Subscriptions to the failed-refresh trigger, `perSource` callbacks for each data source. */
+  async subscribe(dataSources: string[], perSource = 1, concurrency = 32): Promise<void> {
+    const todo = dataSources.flatMap((ds) => Array.from({ length: perSource }, (_, i) => ({ ds, path: `/t/${ds}/${i}` })));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let item = todo.shift(); item; item = todo.shift()) {
+          const res = await this.api('POST', '/v1/subscriptions/data-source-refresh-failed', { callbackUrl: this.receiver.url(item.path), dataSourceId: item.ds });
+          if (res.status !== 201) throw new Error(`subscribe: HTTP ${res.status} ${JSON.stringify(await json(res))}`);
+        }
+      }),
+    );
+    await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-evaluator', 'subscription-changes'), 'subscriptionChanges', 300_000);
+    await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges', 300_000);
+  }
+
+  private async publishOnKafka(events: EventInput[]): Promise<void> {
+    await this.stack.kafka.publishRaw('ingest', events.map((e) => ({ key: `${this.stack.tenantId}:${(e.data as { dataSourceId: string }).dataSourceId}`, value: JSON.stringify({ ...e, tenantId: this.stack.tenantId }) })));
+  }
+
+  /**
+   * The most events per second the whole pipeline turns into callbacks: a backlog of `events`
+   * (one callback each) published at once on the ingest topic, timed from the first publish to
+   * the last callback. A sustained rate above it would grow the backlog.
+   */
+  async saturation(dataSources: string[], events: number): Promise<{ eventsPerSecond: number; deliveriesPerSecond: number }> {
+    this.receiver.reset();
+    const started = Date.now();
+    await this.publishOnKafka(Array.from({ length: events }, (_, n) => benchEvent(dataSources[n % dataSources.length])));
+    await until(() => this.receiver.count >= events, 600_000, 'saturation callbacks');
+    const rate = perSecond(events, this.receiver.lastAt - started);
+    await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
+    return { eventsPerSecond: rate, deliveriesPerSecond: rate };
+  }
+
+  /** Events per second ingestion accepts over HTTP (202 = durably in Kafka), batches of 100, 8 in flight. */
+  async httpIngestion(dataSources: string[], events: number): Promise<{ eventsPerSecond: number }> {
+    this.receiver.reset();
+    let remaining = events;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (remaining > 0) {
+          const n = Math.min(100, remaining);
+          remaining -= n;
+          const res = await fetch(`${this.stack.services.url('ingestion')}/v1/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': this.stack.apiKey },
+            body: JSON.stringify({ events: Array.from({ length: n }, (_, i) => benchEvent(dataSources[i % dataSources.length])) }),
+          });
+          if (res.status !== 202) throw new Error(`ingestion: HTTP ${res.status}`);
+        }
+      }),
+    );
+    const eventsPerSecond = perSecond(events, performance.now() - started);
+    await until(() => this.receiver.count >= events, 600_000, 'HTTP-ingested callbacks');
+    await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
+    return { eventsPerSecond };
+  }
+
+  /** Publish-to-callback latency at a steady `rate` for `seconds`. */
+  async latencyAt(dataSources: string[], rate: number, seconds: number): Promise<Latency> {
+    this.receiver.reset();
+    let n = 0;
+    await paced(rate, seconds, (count) => this.publishOnKafka(Array.from({ length: count }, () => benchEvent(dataSources[n++ % dataSources.length]))));
+    await until(() => this.receiver.count >= n, 300_000, 'paced callbacks');
+    await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
+    return latency(this.receiver.latencies);
+  }
+
+  /** One event matching `subscriptions` subscriptions: time until the last callback arrives. */
+  async fanOut(subscriptions: number): Promise<{ subscriptions: number; setupSeconds: number; lastCallbackMs: number }> {
+    const setupStarted = performance.now();
+    await this.subscribe(['ds-fan'], subscriptions);
+    const setupSeconds = Math.round((performance.now() - setupStarted) / 100) / 10;
+    this.receiver.reset();
+    const started = Date.now();
+    await this.publishOnKafka([benchEvent('ds-fan')]);
+    await until(() => this.receiver.count >= subscriptions, 600_000, 'fan-out callbacks');
+    const lastCallbackMs = this.receiver.lastAt - started;
+    await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
+    return { subscriptions, setupSeconds, lastCallbackMs };
+  }
+
+  /**
+   * The evaluator's events per second with `unrelated` subscriptions of other tenants in its
+   * index: events that match none are evaluated (index lookup included) as fast as it can.
+   */
+  async matching(unrelated: number, events: number): Promise<{ unrelatedSubscriptions: number; eventsPerSecond: number }> {
+    await this.seedUnrelated(unrelated);
+    const started = performance.now();
+    await this.publishOnKafka(Array.from({ length: events }, (_, n) => benchEvent(`ds-nobody-${n % 50}`)));
+    await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-ingestion', 'ingest'), 'ingest', 300_000);
+    await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-evaluator', 'events'), 'events', 300_000);
+    return { unrelatedSubscriptions: unrelated, eventsPerSecond: perSecond(events, performance.now() - started) };
+  }
+
+  private seeded = 0;
+
+  /** Subscriptions of other tenants, written straight onto the changes topic (as the registry would). */
+  private async seedUnrelated(total: number): Promise<void> {
+    const missing = total - this.seeded;
+    if (missing <= 0) return;
+    const changes: Array<{ key: string; value: string }> = [];
+    for (let i = 0; i < missing; i++) {
+      const { subscription } = subscriptionFixture(randomUUID(), 'https://203.0.113.10/unrelated', { params: { dataSourceId: `other-${i}` } });
+      changes.push({ key: subscription.id, value: JSON.stringify({ change: 'created', subscription: subscription satisfies Subscription }) });
+    }
+    for (let i = 0; i < changes.length; i += 5_000) await this.stack.kafka.publishRaw('subscriptionChanges', changes.slice(i, i + 5_000));
+    this.seeded = total;
+    await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-evaluator', 'subscription-changes'), 'subscriptionChanges', 600_000);
+  }
+
+  /** Resident memory of each service, in MB. */
+  memory(): Record<ServiceName, number> {
+    const rss = {} as Record<ServiceName, number>;
+    for (const name of SERVICES) {
+      const pid = this.stack.services.running.get(name)?.child.pid;
+      const status = pid ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+      rss[name] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    }
+    return rss;
+  }
+}

@@ -1,0 +1,45 @@
+// Lint is here for one reason above all: the Nx module boundaries. They make the architecture a
+// rule the build enforces, not a convention: apps never import apps, contracts and config import
+// no other lib of ours, and only tests may use the testing harness.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const shared = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  // Tools (the benchmark) may use any lib, the testing harness included, but never an app.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:callback-policy', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:secrets', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:kafka', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
+  { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:config'] },
+  { sourceTag: 'scope:http', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db'] },
+  { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:db', 'scope:http', 'scope:config'] },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:http', 'scope:tenancy', 'scope:secrets'] },
+];
+const productionOnly = ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher'].map((app) => ({
+  sourceTag: `scope:${app}`,
+  notDependOnLibsWithTags: ['scope:testing'],
+}));
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints },
+];
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'];
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/db/src/generated/**', '.nx/**', 'infra/**', '.tripline/**', 'scripts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': boundaries([...shared, ...productionOnly]),
+    },
+  },
+  { files: testFiles, rules: { '@nx/enforce-module-boundaries': boundaries(shared) } },
+];

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ExternalId, IsoDateTime, TenantId } from '../common';
+
+/** The gateway asks the dispatcher, which alone owns deliveries, as it asks the registry. */
+const addressing = { requestId: z.uuid(), replyTo: z.string().min(1).max(200), tenantId: TenantId };
+
+export const DeliveryStatus = z.enum(['pending', 'delivered', 'failed', 'gone', 'cancelled']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const DispatcherRequest = z.discriminatedUnion('kind', [
+  z.object({
+    ...addressing,
+    kind: z.literal('deliveries'),
+    subscriptionId: z.uuid(),
+    status: DeliveryStatus.optional(),
+    limit: z.number().int().min(1).max(500),
+    /** Newest first; the page after this (createdAt, id). */
+    before: z.tuple([IsoDateTime, z.uuid()]).optional(),
+  }),
+  z.object({ ...addressing, kind: z.literal('resend'), deliveryId: z.uuid() }),
+  z.object({ ...addressing, kind: z.literal('recover'), subscriptionId: z.uuid(), since: IsoDateTime, until: IsoDateTime.optional() }),
+]);
+export type DispatcherRequest = z.infer<typeof DispatcherRequest>;
+export type DispatcherQuestion = z.input<typeof DispatcherRequest> extends infer R ? (R extends unknown ? Omit<R, 'requestId' | 'replyTo'> : never) : never;
+
+export const AttemptView = z.object({
+  attemptNumber: z.number().int(),
+  startedAt: IsoDateTime,
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  error: z.string().nullable(),
+  responseExcerpt: z.string().nullable(),
+});
+
+export const DeliveryView = z.object({
+  id: z.uuid().describe('The webhook-id of every attempt'),
+  subscriptionId: z.uuid(),
+  eventId: ExternalId,
+  trigger: z.string(),
+  status: DeliveryStatus,
+  attemptCount: z.number().int(),
+  nextAttemptAt: IsoDateTime.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: IsoDateTime,
+  completedAt: IsoDateTime.nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  attempts: z.array(AttemptView),
+});
+export type DeliveryView = z.infer<typeof DeliveryView>;
+
+export const DispatcherOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('deliveries'), deliveries: z.array(DeliveryView), next: z.tuple([IsoDateTime, z.uuid()]).nullable() }),
+  z.object({ kind: z.literal('resent'), found: z.boolean() }),
+  z.object({ kind: z.literal('recovered'), count: z.number().int() }),
+  z.object({ kind: z.literal('failed'), code: z.enum(['invalid_request', 'internal']), message: z.string() }),
+]);
+export type DispatcherOutcome = z.infer<typeof DispatcherOutcome>;
+
+export const DispatcherReply = z.object({ requestId: z.uuid(), replyTo: z.string().min(1), outcome: DispatcherOutcome });
+export type DispatcherReply = z.infer<typeof DispatcherReply>;

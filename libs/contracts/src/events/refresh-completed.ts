@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ExternalId, IsoDateTime } from '../common';
+import { RunStatus, StepStatus } from './run-status';
+
+export const REFRESH_COMPLETED = 'refresh.completed';
+
+export const RefreshComponent = z.object({
+  kind: z.enum(['dataSource', 'unification', 'segment', 'measure']),
+  id: ExternalId,
+  name: z.string().trim().min(1).max(500),
+  status: StepStatus,
+});
+export type RefreshComponent = z.infer<typeof RefreshComponent>;
+
+/** A refresh run finished: full (everything) or partial, scheduled or started by hand. */
+export const RefreshCompletedEvent = z.object({
+  id: ExternalId,
+  type: z.literal(REFRESH_COMPLETED),
+  occurredAt: IsoDateTime,
+  data: z.object({
+    runId: ExternalId,
+    scope: z.enum(['full', 'partial']),
+    trigger: z.enum(['scheduled', 'manual']),
+    status: RunStatus,
+    startedAt: IsoDateTime,
+    completedAt: IsoDateTime,
+    components: z.array(RefreshComponent).max(10_000),
+  }),
+});
+export type RefreshCompletedEvent = z.infer<typeof RefreshCompletedEvent>;

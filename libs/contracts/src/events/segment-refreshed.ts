@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { ExternalId, IsoDateTime } from '../common';
+
+export const SEGMENT_REFRESHED = 'segment.refreshed';
+
+/** A segment was recalculated: its member count now. */
+export const SegmentRefreshedEvent = z.object({
+  id: ExternalId,
+  type: z.literal(SEGMENT_REFRESHED),
+  occurredAt: IsoDateTime,
+  data: z.object({
+    segmentId: ExternalId,
+    segmentName: z.string().trim().min(1).max(500),
+    memberCount: z.number().int().min(0),
+    runId: ExternalId.optional(),
+  }),
+});
+export type SegmentRefreshedEvent = z.infer<typeof SegmentRefreshedEvent>;

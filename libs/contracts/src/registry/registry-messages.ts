@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { TenantId } from '../common';
+import { CallbackUrl, Subscription, TriggerParamValues } from '../subscriptions/subscription';
+import { TriggerName } from '../subscriptions/triggers';
+
+/**
+ * The gateway asks the registry (which alone owns subscriptions) over Kafka and waits for the
+ * reply: `replyTo` names the asking gateway instance, `requestId` the question.
+ */
+const addressing = { requestId: z.uuid(), replyTo: z.string().min(1).max(200), tenantId: TenantId };
+
+export const RegistryRequest = z.discriminatedUnion('kind', [
+  z.object({
+    ...addressing,
+    kind: z.literal('subscribe'),
+    trigger: TriggerName,
+    callbackUrl: CallbackUrl,
+    params: TriggerParamValues,
+    handshake: z.boolean().default(false),
+  }),
+  z.object({ ...addressing, kind: z.literal('unsubscribe'), subscriptionId: z.uuid() }),
+  z.object({ ...addressing, kind: z.literal('rotate-secret'), subscriptionId: z.uuid() }),
+  z.object({ ...addressing, kind: z.literal('enable'), subscriptionId: z.uuid() }),
+  z.object({ ...addressing, kind: z.literal('get'), subscriptionId: z.uuid() }),
+  z.object({
+    ...addressing,
+    kind: z.literal('list'),
+    limit: z.number().int().min(1).max(500),
+    after: z.uuid().optional(),
+  }),
+]);
+export type RegistryRequest = z.infer<typeof RegistryRequest>;
+/** A question to the registry as an asker writes it: without the addressing the client adds. */
+export type RegistryQuestion = z.input<typeof RegistryRequest> extends infer R ? (R extends unknown ? Omit<R, 'requestId' | 'replyTo'> : never) : never;
+export type RegistryRequestKind = RegistryRequest['kind'];
+
+export const RegistryErrorCode = z.enum(['invalid_request', 'internal']);
+
+export const RegistryOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('subscribed'), subscription: Subscription, created: z.boolean() }),
+  z.object({ kind: z.literal('unsubscribed'), found: z.boolean() }),
+  z.object({ kind: z.literal('found'), subscription: Subscription.nullable() }),
+  z.object({ kind: z.literal('changed'), subscription: Subscription.nullable() }),
+  z.object({ kind: z.literal('listed'), subscriptions: z.array(Subscription), nextAfter: z.uuid().nullable() }),
+  z.object({ kind: z.literal('failed'), code: RegistryErrorCode, message: z.string() }),
+]);
+export type RegistryOutcome = z.infer<typeof RegistryOutcome>;
+
+export const RegistryReply = z.object({
+  requestId: z.uuid(),
+  replyTo: z.string().min(1),
+  outcome: RegistryOutcome,
+});
+export type RegistryReply = z.infer<typeof RegistryReply>;

@@ -1,0 +1,66 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+
+/**
+ * One error shape for every HTTP answer: `{error, message, issues?}`. Unexpected errors are
+ * logged with their stack and answered 500 without internals.
+ */
+@Catch()
+export class HttpErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      res.status(status).json(typeof body === 'string' ? { error: codeFor(status), message: body } : normalize(status, body));
+      return;
+    }
+    // Kafka (or the database) unreachable: nothing was accepted, and a retry later can succeed.
+    if (isUnavailable(exception)) {
+      this.logger.warn(`unavailable: ${(exception as Error).message}`);
+      res.status(503).setHeader('retry-after', '5').json({ error: 'unavailable', message: 'a backing service (Kafka or Postgres) is unavailable; retry the request' });
+      return;
+    }
+    // body-parser's errors (malformed JSON, too large) carry a status of their own.
+    const status = (exception as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: codeFor(status), message: (exception as Error).message });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    res.status(500).json({ error: 'internal', message: 'internal error' });
+  }
+}
+
+function normalize(status: number, body: object): object {
+  const b = body as { error?: unknown; message?: unknown };
+  if (typeof b.error === 'string' && b.error === b.error.toLowerCase()) return body;
+  return { error: codeFor(status), message: Array.isArray(b.message) ? b.message.join('; ') : b.message };
+}
+
+function codeFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 413:
+      return 'payload_too_large';
+    case 503:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal' : 'bad_request';
+  }
+}
+
+function isUnavailable(exception: unknown): boolean {
+  const name = (exception as { name?: string })?.name ?? '';
+  // kafkajs' connection and retry errors, and Prisma's "can't reach the database".
+  return /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|NonRetriable|Broker|Protocol|Error)/.test(name) || (exception as { code?: string })?.code === 'P1001';
+}

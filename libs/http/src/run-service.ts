@@ -1,0 +1,50 @@
+import { ConsoleLogger, INestApplication, Logger, type LogLevel, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpErrorsFilter } from './http-errors.filter';
+
+export interface ServiceBoot {
+  name: string;
+  module: Type<unknown>;
+  port: number;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'text';
+  /** Largest HTTP body accepted; bigger ones get a 413. */
+  bodyLimit?: string;
+  /** Runs once the app is created, before it listens (e.g. to build its OpenAPI document). */
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Starts a service the same way everywhere: logger, error shape, graceful shutdown on SIGTERM. */
+export async function createService(boot: ServiceBoot): Promise<INestApplication> {
+  const logger = new ConsoleLogger({
+    prefix: `tripline-${boot.name}`,
+    json: boot.logFormat === 'json',
+    logLevels: LEVELS.slice(0, LEVELS.indexOf(boot.logLevel) + 1),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(boot.module, { logger, bodyParser: false, abortOnError: false });
+  app.useBodyParser('json', { limit: boot.bodyLimit ?? '1mb' });
+  app.useGlobalFilters(new HttpErrorsFilter());
+  app.enableShutdownHooks();
+  await boot.configure?.(app);
+  return app;
+}
+
+/**
+ * Boots a service: reads and validates its environment, connects Kafka and Postgres (module
+ * init), starts its consumers, listens. Any failure exits 1 with the reason, never a
+ * half-started service.
+ */
+export async function runService(name: string, configure: () => Omit<ServiceBoot, 'name'>): Promise<void> {
+  try {
+    const boot = { name, ...configure() };
+    const app = await createService(boot);
+    await app.listen(boot.port, '0.0.0.0');
+    new Logger(name).log(`listening on http://127.0.0.1:${boot.port}`);
+  } catch (error) {
+    console.error(`tripline-${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DbModule } from '@tripline/db';
+import { KafkaModule } from '@tripline/kafka';
+import { HealthModule } from './health.module';
+
+interface InfraEnv {
+  KAFKA_BROKERS: string[];
+  KAFKA_TOPIC_NAMESPACE: string;
+  KAFKA_TOPIC_PARTITIONS: number;
+  DATABASE_URL: string;
+}
+
+/** What every service stands on: its Kafka client, the database, and the health endpoints. */
+@Module({})
+export class ServiceInfraModule {
+  static forService(clientId: string, env: InfraEnv): DynamicModule {
+    return {
+      module: ServiceInfraModule,
+      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { KafkaConnection } from './kafka-connection';
+import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
+import { TopicConsumers } from './topic-consumer';
+import { TopicPublisher } from './topic-publisher';
+
+@Global()
+@Module({})
+export class KafkaModule {
+  /** The usual way: a service's client id plus the Kafka variables of its validated env. */
+  static forService(
+    clientId: string,
+    env: { KAFKA_BROKERS: string[]; KAFKA_TOPIC_NAMESPACE: string; KAFKA_TOPIC_PARTITIONS: number },
+  ): DynamicModule {
+    return KafkaModule.forRoot({
+      clientId,
+      brokers: env.KAFKA_BROKERS,
+      namespace: env.KAFKA_TOPIC_NAMESPACE,
+      topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+    });
+  }
+
+  static forRoot(options: KafkaOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      providers: [{ provide: KAFKA_OPTIONS, useValue: options }, KafkaConnection, TopicPublisher, TopicConsumers],
+      exports: [KafkaConnection, TopicPublisher, TopicConsumers],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export interface KafkaOptions {
+  brokers: string[];
+  /** Names this service to the broker; also the prefix of its consumer groups. */
+  clientId: string;
+  /** Prefix of every topic and group name (KAFKA_TOPIC_NAMESPACE); usually empty. */
+  namespace: string;
+  /** Partitions for topics this service creates when they are missing. */
+  topicPartitions: number;
+}
+
+export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { topics, type MessageInput, type TopicId } from '@tripline/contracts';
+import { CompressionTypes, type IHeaders } from 'kafkajs';
+import { KafkaConnection } from './kafka-connection';
+
+export interface Outbound<T extends TopicId> {
+  key: string;
+  value: MessageInput<T>;
+  headers?: IHeaders;
+}
+
+/**
+ * Typed publishing: the topic id picks the contract, so a wrong payload does not compile, and
+ * the runtime schema checks it once more before it leaves (a bug here would otherwise reach
+ * every consumer). Resolves only once the broker acknowledged with acks=all.
+ */
+/** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Splits messages, in order, into runs whose keys and values add up to at most `limit` bytes. */
+export function chunksOf<M extends { key?: string | null; value: string }>(messages: M[], limit: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key ?? '') + 64;
+    if (current.length > 0 && size + bytes > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+@Injectable()
+export class TopicPublisher {
+  constructor(private readonly connection: KafkaConnection) {}
+
+  async publish<T extends TopicId>(topic: T, messages: Array<Outbound<T>>): Promise<void> {
+    if (messages.length === 0) return;
+    const definition = topics[topic];
+    const encoded = messages.map((m) => ({ key: m.key, value: JSON.stringify(definition.schema.parse(m.value)), headers: m.headers }));
+    // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per
+    // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
+    for (const chunk of chunksOf(encoded, MAX_REQUEST_BYTES)) {
+      await this.connection.producer.send({ topic: this.connection.topicName(topic), acks: -1, compression: CompressionTypes.None, messages: chunk });
+    }
+  }
+}

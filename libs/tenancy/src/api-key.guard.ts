@@ -1,0 +1,28 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiKeyVerifier } from './api-key-verifier';
+
+type TenantRequest = Request & { tenantId?: string };
+
+/** Every tenant-facing route authenticates with `X-API-Key`; the key decides the tenant. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(private readonly verifier: ApiKeyVerifier) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<TenantRequest>();
+    const key = req.header('x-api-key');
+    if (!key) throw new UnauthorizedException({ error: 'unauthorized', message: 'missing X-API-Key header' });
+    const tenantId = await this.verifier.tenantFor(key);
+    if (!tenantId) throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid API key' });
+    req.tenantId = tenantId;
+    return true;
+  }
+}
+
+/** The authenticated tenant's id; only valid behind ApiKeyGuard. */
+export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const tenantId = context.switchToHttp().getRequest<TenantRequest>().tenantId;
+  if (!tenantId) throw new UnauthorizedException({ error: 'unauthorized', message: 'not authenticated' });
+  return tenantId;
+});

@@ -1,0 +1,94 @@
+import type { EventInput } from '@tripline/contracts';
+import { randomUUID } from 'node:crypto';
+
+type EventOf<T extends EventInput['type']> = Extract<EventInput, { type: T }>;
+type RefreshData = EventOf<'datasource.refresh.completed'>['data'];
+
+const newId = () => `evt-${randomUUID()}`;
+
+/** A data source refresh event as a producer would send it; every call has a new id. */
+export function refreshEvent(data: Partial<RefreshData> = {}, id = newId()): EventOf<'datasource.refresh.completed'> {
+  return {
+    id,
+    type: 'datasource.refresh.completed',
+    occurredAt: '2026-11-26T10:00:00.000Z',
+    data: {
+      dataSourceId: 'ds-crm',
+      dataSourceName: 'CRM contacts',
+      runId: `run-${id}`,
+      status: 'failed',
+      startedAt: '2026-11-26T09:55:00.000Z',
+      completedAt: '2026-11-26T10:00:00.000Z',
+      ...(data.status === undefined || data.status === 'failed' ? { error: { code: 'SOURCE_AUTH', message: 'credentials expired' } } : {}),
+      ...data,
+    },
+  };
+}
+
+/** A segment recalculation observed at `occurredAt` (minute offsets keep a sequence ordered). */
+export function segmentEvent(segmentId: string, memberCount: number, minute: number, id = newId()): EventOf<'segment.refreshed'> {
+  return {
+    id,
+    type: 'segment.refreshed',
+    occurredAt: at(minute),
+    data: { segmentId, segmentName: `Segment ${segmentId}`, memberCount, runId: `run-${id}` },
+  };
+}
+
+export function measureEvent(measureId: string, value: number, minute: number, id = newId()): EventOf<'measure.refreshed'> {
+  return {
+    id,
+    type: 'measure.refreshed',
+    occurredAt: at(minute),
+    data: { measureId, measureName: `Measure ${measureId}`, value },
+  };
+}
+
+export function fullRefreshEvent(
+  data: Partial<EventOf<'refresh.completed'>['data']> = {},
+  id = newId(),
+): EventOf<'refresh.completed'> {
+  return {
+    id,
+    type: 'refresh.completed',
+    occurredAt: '2026-11-26T03:00:00.000Z',
+    data: {
+      runId: `run-${id}`,
+      scope: 'full',
+      trigger: 'scheduled',
+      status: 'partially_succeeded',
+      startedAt: '2026-11-26T02:00:00.000Z',
+      completedAt: '2026-11-26T03:00:00.000Z',
+      components: [
+        { kind: 'dataSource', id: 'ds-crm', name: 'CRM contacts', status: 'succeeded' },
+        { kind: 'unification', id: 'uni-1', name: 'Unification', status: 'succeeded' },
+        { kind: 'segment', id: 'seg-vip', name: 'VIP', status: 'failed' },
+        { kind: 'measure', id: 'm-ltv', name: 'Lifetime value', status: 'succeeded' },
+      ],
+      ...data,
+    },
+  };
+}
+
+export function unificationEvent(
+  data: Partial<EventOf<'unification.completed'>['data']> = {},
+  id = newId(),
+): EventOf<'unification.completed'> {
+  return {
+    id,
+    type: 'unification.completed',
+    occurredAt: '2026-11-26T04:00:00.000Z',
+    data: {
+      runId: `run-${id}`,
+      status: 'succeeded',
+      startedAt: '2026-11-26T03:30:00.000Z',
+      completedAt: '2026-11-26T04:00:00.000Z',
+      stages: { map: { status: 'succeeded' }, match: { status: 'succeeded' }, merge: { status: 'succeeded' } },
+      ...data,
+    },
+  };
+}
+
+function at(minute: number): string {
+  return new Date(Date.UTC(2026, 10, 26, 8, 0, 0) + minute * 60_000).toISOString();
+}
