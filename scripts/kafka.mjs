@@ -122,6 +122,7 @@ function runCommand(cmd, args, { cwd = REPO_ROOT, timeoutMs = 10 * 60_000 } = {}
 
 const API_METADATA = 3;
 const API_VERSIONS = 18;
+const API_FIND_COORDINATOR = 10;
 let nextCorrelationId = 1;
 
 function encodeRequest(apiKey, apiVersion, correlationId, body = Buffer.alloc(0)) {
@@ -205,6 +206,22 @@ async function metadataBrokers(port, timeoutMs) {
   return brokers;
 }
 
+/**
+ * FindCoordinator v0 for a probe group: error code 0 once __consumer_offsets exists and has a
+ * leader. The first ask creates that topic; until it is ready, consumer groups cannot join, so
+ * "ready" waits for it rather than let the first services to boot meet
+ * "the group coordinator is not available".
+ */
+async function coordinatorAvailable(port, timeoutMs) {
+  const correlationId = nextCorrelationId++;
+  const group = Buffer.from('tripline-kafka-script.ready');
+  const body = Buffer.alloc(2 + group.length);
+  body.writeInt16BE(group.length, 0);
+  group.copy(body, 2);
+  const response = await kafkaRequest(port, encodeRequest(API_FIND_COORDINATOR, 0, correlationId, body), timeoutMs);
+  return response.length >= 6 && response.readInt32BE(0) === correlationId && response.readInt16BE(4) === 0;
+}
+
 /** What answers on a port: 'free' (nothing listens), 'kafka', or 'other'. */
 async function probePort(port, timeoutMs = 3000) {
   try {
@@ -214,10 +231,10 @@ async function probePort(port, timeoutMs = 3000) {
   }
 }
 
-/** Ready = answers ApiVersions and lists at least one broker in Metadata. */
+/** Ready = answers ApiVersions, lists at least one broker in Metadata, and has a group coordinator. */
 async function isReady(port) {
   try {
-    return (await apiVersions(port, 2000)) && (await metadataBrokers(port, 2000)).length > 0;
+    return (await apiVersions(port, 2000)) && (await metadataBrokers(port, 2000)).length > 0 && (await coordinatorAvailable(port, 5000));
   } catch {
     return false;
   }

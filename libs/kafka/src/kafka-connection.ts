@@ -4,6 +4,9 @@ import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkaj
 import { nestLogCreator } from './kafka-logger';
 import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
 
+/** How long boot-time admin calls keep retrying a broker that is not answering well yet. */
+const BOOT_RETRY_MS = 60_000;
+
 /**
  * Owns the service's one kafkajs client, its producer and its admin connection. Consumers are
  * created from it too, so every connection shares one configuration and one shutdown.
@@ -60,15 +63,19 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
     return this.producerConnected;
   }
 
-  /** Creates the topics that do not exist yet; safe to run from every service at every boot. */
+  /**
+   * Creates the topics that do not exist yet, and returns once every partition of every one has
+   * a leader. Safe to run from every service at every boot: services booting together race to
+   * create the same topics, and a loser's createTopics returns before the winner's topics have
+   * leaders, so leadership is awaited here rather than trusted to createTopics.
+   */
   async ensureTopics(definitions: readonly TopicDefinition[]): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    const names = definitions.map((t) => this.options.namespace + t.name);
+    await this.withAdmin('creating topics', async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = definitions.filter((t) => !existing.has(this.options.namespace + t.name));
       if (missing.length === 0) return;
-      await admin.createTopics({
+      const created = await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((t) => ({
           topic: this.options.namespace + t.name,
@@ -77,30 +84,39 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
           configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         })),
       });
-      this.logger.log(`created topics ${missing.map((t) => this.options.namespace + t.name).join(', ')}`);
-    } finally {
-      await admin.disconnect();
-    }
+      if (created) this.logger.log(`created topics ${missing.map((t) => this.options.namespace + t.name).join(', ')}`);
+    });
+    await this.withAdmin('waiting for topic leaders', async (admin) => {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { retriable: true });
+    });
+  }
+
+  /** The end offset (next offset to be written) of each partition of a topic. */
+  async endOffsets(topic: TopicId): Promise<Array<{ partition: number; high: string; low: string }>> {
+    return this.withAdmin(`reading the end offsets of ${this.topicName(topic)}`, (admin) => admin.fetchTopicOffsets(this.topicName(topic)));
   }
 
   /**
-   * The end offset (next offset to be written) of each partition of a topic. Retried: just
-   * after a topic is created, a broker can briefly answer that it is not yet the leader.
+   * Runs an admin call, retrying for up to BOOT_RETRY_MS: just after a broker (re)starts or a
+   * topic is created, it briefly answers "not the leader", "coordinator not available" or times
+   * out, and a service must not die at boot over what the next second repairs.
    */
-  async endOffsets(topic: TopicId): Promise<Array<{ partition: number; high: string; low: string }>> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await admin.fetchTopicOffsets(this.topicName(topic));
-        } catch (error) {
-          if (attempt >= 10 || !(error as { retriable?: boolean }).retriable) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-        }
+  private async withAdmin<R>(what: string, call: (admin: Admin) => Promise<R>): Promise<R> {
+    const deadline = Date.now() + BOOT_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        return await call(admin);
+      } catch (error) {
+        if (Date.now() >= deadline) throw new Error(`${what}: ${(error as Error).message}`);
+        this.logger.warn(`${what} failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * attempt, 2_000)));
+      } finally {
+        await admin.disconnect().catch(() => undefined);
       }
-    } finally {
-      await admin.disconnect();
     }
   }
 

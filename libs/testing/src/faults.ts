@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { readCallback, type ReceivedCallback } from './callback-receiver';
+import { serviceLogTail } from './service-logs';
 import type { ServiceName, ServiceProcesses } from './service-processes';
 import { REPO_ROOT, testInfra, type TestInfra } from './test-infra';
 
@@ -35,23 +35,6 @@ export function exitedServices(services: ServiceProcesses): Array<{ name: Servic
   return [...services.running.values()]
     .filter((s) => s.child.exitCode !== null || s.child.signalCode !== null)
     .map((s) => ({ name: s.name, code: s.child.exitCode, signal: s.child.signalCode }));
-}
-
-/**
- * The end of a service's log (.tripline/test-logs/<service>.log), for failure messages, without
- * colour codes; with `matching`, only the last lines that match it (e.g. the consumer crashes).
- */
-export function serviceLogTail(name: ServiceName, lines = 40, matching?: RegExp): string {
-  const file = path.join(REPO_ROOT, '.tripline/test-logs', `${name}.log`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return `(no log at ${file})`;
-  }
-  const all = text.replace(/\x1b\[[0-9;]*m/g, '').trimEnd().split('\n');
-  const picked = (matching ? all.filter((line) => matching.test(line)) : all).slice(-lines).map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line));
-  return `--- ${matching ? `last lines matching ${matching} in` : 'last lines of'} ${path.relative(REPO_ROOT, file)} ---\n${picked.join('\n')}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 export * from './callback-receiver';
 export * from './in-process-service';
 export * from './service-processes';
+export * from './service-logs';
 export * from './tenants';
 export * from './test-infra';
 export * from './test-kafka';

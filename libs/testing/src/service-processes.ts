@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitUntilReady } from './in-process-service';
+import { serviceLogTail } from './service-logs';
 import { REPO_ROOT, serviceEnv } from './test-infra';
 
 export const SERVICES = ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher'] as const;
@@ -53,7 +54,11 @@ export class ServiceProcesses {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} during start; see .tripline/test-logs/${name}.log`))),
+      // The reason is in the service's own log; a CI report shows only this message, so carry it here.
+      // 'close' comes after the process's output is all read; the log file gets it a moment later.
+      child.once('close', (code) =>
+        setTimeout(() => reject(new Error(`${name} exited with code ${code} during start:\n${serviceLogTail(name, 5, /failed to start/)}\n${serviceLogTail(name, 15)}`)), 100),
+      ),
     );
     const service = { name, baseUrl: this.url(name), child };
     this.running.set(name, service);
