@@ -59,25 +59,37 @@ export class AttemptRecorder implements OnApplicationShutdown {
   private async writeBatch(records: AttemptRecord[]): Promise<void> {
     const col = <T>(f: (r: AttemptRecord) => T) => records.map(f);
     const now = Date.now();
-    await this.prisma.$executeRaw`
-      WITH input AS (
-        SELECT * FROM unnest(
-          ${col((r) => r.delivery.id)}::uuid[], ${col((r) => r.attemptNumber)}::int[], ${col((r) => r.startedAt)}::timestamptz[],
-          ${col((r) => r.result.statusCode)}::int[], ${col((r) => r.result.durationMs)}::int[], ${col((r) => r.result.error)}::text[],
-          ${col((r) => r.result.responseExcerpt)}::text[], ${col((r) => r.finalStatus ?? 'pending')}::text[],
-          ${col((r) => (r.finalStatus !== null ? null : new Date(now + (r.retryInMs ?? 0))))}::timestamptz[],
-          ${col((r) => r.finalStatus !== null)}::boolean[], ${col((r) => r.disableReason)}::text[]
-        ) AS t(id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, final, disabled_reason)
-      ),
-      attempts AS (
-        INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
-        SELECT id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt FROM input
-        ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
-          duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
-      )
-      UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
-        status = i.status, next_attempt_at = i.next_attempt_at, locked_until = NULL,
-        completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.final, disabled_reason = i.disabled_reason
-      FROM input i WHERE d.id = i.id`;
+    await this.prisma.pool.query({
+      name: 'deliveries.recordAttempts',
+      text: `
+        WITH input AS (
+          SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
+            $9::timestamptz[], $10::boolean[], $11::text[])
+            AS t(id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, final, disabled_reason)
+        ),
+        attempts AS (
+          INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
+          SELECT id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt FROM input
+          ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
+            duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
+        )
+        UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
+          status = i.status, next_attempt_at = i.next_attempt_at, locked_until = NULL,
+          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.final, disabled_reason = i.disabled_reason
+        FROM input i WHERE d.id = i.id`,
+      values: [
+        col((r) => r.delivery.id),
+        col((r) => r.attemptNumber),
+        col((r) => r.startedAt),
+        col((r) => r.result.statusCode),
+        col((r) => r.result.durationMs),
+        col((r) => r.result.error),
+        col((r) => r.result.responseExcerpt),
+        col((r) => r.finalStatus ?? 'pending'),
+        col((r) => (r.finalStatus !== null ? null : new Date(now + (r.retryInMs ?? 0)))),
+        col((r) => r.finalStatus !== null),
+        col((r) => r.disableReason),
+      ],
+    });
   }
 }

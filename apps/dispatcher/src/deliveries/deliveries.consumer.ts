@@ -1,12 +1,13 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicConsumers, type Inbound } from '@tripline/kafka';
-import { DeliveryLog } from './delivery-log';
+import { DeliveryLog, type NewDelivery } from './delivery-log';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
- * Takes delivery requests off Kafka into the durable schedule (one insert per batch), then lets
- * the offsets be committed: from here on Postgres, not Kafka, holds each delivery until it is
- * final. No HTTP happens inside the Kafka handler.
+ * Takes delivery requests off Kafka into the durable schedule (one statement per batch), then
+ * lets the offsets be committed: from here on Postgres, not Kafka, holds each delivery until it
+ * is final. Requests that get a free slot are recorded already claimed and their first attempt
+ * starts at once; the handler does not wait for any HTTP. The rest wait for the scheduler.
  */
 @Injectable()
 export class DeliveriesConsumer implements OnApplicationBootstrap {
@@ -21,6 +22,24 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
   }
 
   async handle(batch: Array<Inbound<'deliveries'>>): Promise<void> {
-    if ((await this.log.open(batch.map((m) => m.value))) > 0) this.scheduler.wake();
+    const deliveries: NewDelivery[] = batch.map(({ value: r }) => ({
+      id: r.deliveryId,
+      tenantId: r.tenantId,
+      subscriptionId: r.subscriptionId,
+      eventId: r.eventId,
+      trigger: r.trigger,
+      callbackUrl: r.callbackUrl,
+      payload: r.payload,
+    }));
+    const admitted = this.scheduler.admit(deliveries);
+    let opened: Awaited<ReturnType<DeliveryLog['open']>>;
+    try {
+      opened = await this.log.open(deliveries, new Set(admitted.map((d) => d.id)), this.scheduler.leaseMs);
+    } catch (error) {
+      await this.scheduler.startAdmitted(admitted, []);
+      throw error;
+    }
+    await this.scheduler.startAdmitted(admitted, opened.claimed);
+    if (opened.inserted > opened.claimed.length) this.scheduler.wake();
   }
 }

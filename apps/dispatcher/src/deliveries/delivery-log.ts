@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryOutcome, DeliveryRequest } from '@tripline/contracts';
+import type { DeliveryOutcome } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
 import type { CallbackAttempt } from '../callbacks/callback-sender';
+import { endpointsOf, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
 
 export type FinalStatus = 'delivered' | 'failed' | 'gone' | 'cancelled' | 'validated';
+
+/** A delivery to record: a delivery request off Kafka, or one Tripline makes itself (the validation handshake). */
+export interface NewDelivery {
+  id: string;
+  tenantId: string;
+  subscriptionId: string;
+  eventId: string;
+  trigger: string;
+  callbackUrl: string;
+  payload: object;
+}
 
 export interface ClaimedDelivery {
   id: string;
@@ -14,6 +26,8 @@ export interface ClaimedDelivery {
   callbackUrl: string;
   body: string;
   attemptCount: number;
+  /** The dispatcher's endpoint of its subscription; null while its subscription change is not in yet. */
+  endpoint: Endpoint | null;
 }
 
 /** The attempt's consequence for the delivery and its endpoint, written in one transaction. */
@@ -31,95 +45,114 @@ export interface AttemptRecord {
   disableReason: string | null;
 }
 
-interface ClaimRow {
+type ClaimRow = EndpointRow & {
   id: string;
   trigger: string;
   created_at: Date;
   tenant_id: string;
   subscription_id: string;
   callback_url: string;
-  body: string | null;
-  payload: unknown;
+  body: string;
   attempt_count: number;
-}
+};
+
+/** The delivery columns a claim returns, and its endpoint's, joined in the same round trip. */
+const CLAIM_COLUMNS = `
+  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.callback_url, c.body, c.attempt_count,
+  e.status AS endpoint_status, e.tenant_id AS endpoint_tenant_id, e.callback_url AS endpoint_callback_url,
+  e.secrets AS endpoint_secrets, e.failing_since AS endpoint_failing_since`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
- * what is due. Deliveries are claimed with a lease (FOR UPDATE SKIP LOCKED): several
- * instances share the work, and a delivery whose instance died is due again once the lease
- * ends, so no scheduled retry is lost to a crash.
+ * what is due. Deliveries are claimed with a lease (locked_until, taken FOR UPDATE SKIP
+ * LOCKED): several instances share the work, and a delivery whose instance died is due again
+ * once the lease ends, so no scheduled retry is lost to a crash.
+ *
+ * The statements here run once per batch or per attempt at full load, so they go straight to
+ * node-postgres as named (prepared) statements rather than through Prisma: see PrismaService.
  */
 @Injectable()
 export class DeliveryLog {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Records new requests, due now; a request seen before is not recorded twice. One statement per batch. */
-  async open(requests: DeliveryRequest[]): Promise<number> {
-    if (requests.length === 0) return 0;
-    const now = new Date();
-    const { count } = await this.prisma.delivery.createMany({
-      skipDuplicates: true,
-      data: requests.map((r) => ({
-        id: r.deliveryId,
-        tenantId: r.tenantId,
-        subscriptionId: r.subscriptionId,
-        eventId: r.eventId,
-        trigger: r.trigger,
-        callbackUrl: r.callbackUrl,
-        payload: r.payload,
-        body: JSON.stringify(r.payload),
-        nextAttemptAt: now,
-      })),
+  /**
+   * Records new deliveries, due now, in one statement; one seen before is not recorded twice.
+   * Those in `claim` are recorded already claimed (leased) by this instance, for their first
+   * attempt to start straight away: no claim round trip, no wait for the scheduler to wake.
+   * Returns how many were new, and the claimed new ones with their endpoints.
+   */
+  async open(deliveries: NewDelivery[], claim: ReadonlySet<string> = new Set(), leaseMs = 0): Promise<{ inserted: number; claimed: ClaimedDelivery[] }> {
+    if (deliveries.length === 0) return { inserted: 0, claimed: [] };
+    const col = <T>(f: (d: NewDelivery) => T) => deliveries.map(f);
+    const { rows } = await this.prisma.pool.query<ClaimRow & { claimed: boolean }>({
+      name: 'deliveries.open',
+      text: `
+        WITH inserted AS (
+          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, callback_url, payload, body, next_attempt_at, locked_until)
+          SELECT id, tenant_id, subscription_id, event_id, trigger, callback_url, body::jsonb, body, now(),
+            CASE WHEN claim THEN now() + $9::int * interval '1 millisecond' END
+          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
+            AS t(id, tenant_id, subscription_id, event_id, trigger, callback_url, body, claim)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, attempt_count, locked_until IS NOT NULL AS claimed
+        )
+        SELECT ${CLAIM_COLUMNS}, c.claimed
+        FROM inserted c LEFT JOIN dispatch_endpoints e ON c.claimed AND e.subscription_id = c.subscription_id`,
+      values: [
+        col((d) => d.id),
+        col((d) => d.tenantId),
+        col((d) => d.subscriptionId),
+        col((d) => d.eventId),
+        col((d) => d.trigger),
+        col((d) => d.callbackUrl),
+        col((d) => JSON.stringify(d.payload)),
+        col((d) => claim.has(d.id)),
+        leaseMs,
+      ],
     });
-    return count;
+    return { inserted: rows.length, claimed: toClaimed(rows.filter((r) => r.claimed)) };
   }
 
-  /** Records deliveries Tripline makes on its own account (the validation handshake). */
-  async openRaw(deliveries: Array<{ id: string; tenantId: string; subscriptionId: string; eventId: string; trigger: string; callbackUrl: string; payload: object }>): Promise<number> {
-    const now = new Date();
-    const { count } = await this.prisma.delivery.createMany({
-      skipDuplicates: true,
-      data: deliveries.map((d) => ({ ...d, body: JSON.stringify(d.payload), nextAttemptAt: now })),
-    });
-    return count;
-  }
-
+  /** Claims up to `limit` due deliveries (not those of `skipEndpoints`), each with its endpoint. */
   async claimDue(limit: number, leaseMs: number, skipEndpoints: string[]): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
-    const rows = await this.prisma.$queryRaw<ClaimRow[]>`
-      UPDATE deliveries SET locked_until = now() + ${leaseMs} * interval '1 millisecond'
-      WHERE id IN (
-        SELECT id FROM deliveries
-        WHERE status = 'pending' AND next_attempt_at <= now()
-          AND (locked_until IS NULL OR locked_until < now())
-          AND NOT (subscription_id = ANY(${skipEndpoints}::uuid[]))
-        ORDER BY next_attempt_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, payload, attempt_count`;
-    return rows.map((r) => ({
-      id: r.id,
-      trigger: r.trigger,
-      createdAt: r.created_at,
-      tenantId: r.tenant_id,
-      subscriptionId: r.subscription_id,
-      callbackUrl: r.callback_url,
-      body: r.body ?? JSON.stringify(r.payload),
-      attemptCount: r.attempt_count,
-    }));
+    const { rows } = await this.prisma.pool.query<ClaimRow>({
+      name: 'deliveries.claimDue',
+      text: `
+        WITH claimed AS (
+          UPDATE deliveries SET locked_until = now() + $2::int * interval '1 millisecond'
+          WHERE id IN (
+            SELECT id FROM deliveries
+            WHERE status = 'pending' AND next_attempt_at <= now()
+              AND (locked_until IS NULL OR locked_until < now())
+              AND NOT (subscription_id = ANY($3::uuid[]))
+            ORDER BY next_attempt_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED)
+          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, COALESCE(body, payload::text) AS body, attempt_count
+        )
+        SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
+      values: [limit, leaseMs, skipEndpoints],
+    });
+    return toClaimed(rows);
   }
 
-  /** Gives a claimed delivery back without an attempt (its endpoint is busy, or not known yet). */
-  async postpone(id: string, delayMs: number): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE deliveries SET locked_until = NULL, next_attempt_at = now() + ${delayMs} * interval '1 millisecond' WHERE id = ${id}::uuid`;
+  /** Gives claimed deliveries back without an attempt (their endpoint is busy, or not known yet). */
+  async postpone(ids: string[], delayMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.pool.query({
+      name: 'deliveries.postpone',
+      text: `UPDATE deliveries SET locked_until = NULL, next_attempt_at = now() + $2::int * interval '1 millisecond' WHERE id = ANY($1::uuid[])`,
+      values: [ids, delayMs],
+    });
   }
 
   /** Ends a claimed delivery without an attempt (its subscription is gone or disabled). */
   async finishWithoutAttempt(id: string, status: FinalStatus, reason: string): Promise<void> {
-    await this.prisma.delivery.update({
-      where: { id },
-      data: { status, lastError: reason, lockedUntil: null, nextAttemptAt: null, completedAt: new Date(), outcomePending: true },
+    await this.prisma.pool.query({
+      name: 'deliveries.finishWithoutAttempt',
+      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = true WHERE id = $1::uuid`,
+      values: [id, status, reason],
     });
   }
 
@@ -141,25 +174,56 @@ export class DeliveryLog {
 
   /** Final outcomes not yet published (the outbox), oldest first. */
   async pendingOutcomes(limit: number): Promise<DeliveryOutcome[]> {
-    const rows = await this.prisma.delivery.findMany({
-      where: { outcomePending: true },
-      orderBy: { completedAt: 'asc' },
-      take: limit,
+    const { rows } = await this.prisma.pool.query<{
+      id: string;
+      tenant_id: string;
+      subscription_id: string;
+      status: DeliveryOutcome['result'];
+      attempt_count: number;
+      last_status_code: number | null;
+      last_error: string | null;
+      disabled_reason: string | null;
+      completed_at: Date | null;
+    }>({
+      name: 'deliveries.pendingOutcomes',
+      text: `
+        SELECT id, tenant_id, subscription_id, status, attempt_count, last_status_code, last_error, disabled_reason, completed_at
+        FROM deliveries WHERE outcome_pending ORDER BY completed_at LIMIT $1`,
+      values: [limit],
     });
     return rows.map((row) => ({
       deliveryId: row.id,
-      tenantId: row.tenantId,
-      subscriptionId: row.subscriptionId,
-      result: row.status as DeliveryOutcome['result'],
-      attempts: row.attemptCount,
-      lastStatusCode: row.lastStatusCode,
-      lastError: row.lastError,
-      endpointDisabledReason: row.disabledReason,
-      completedAt: (row.completedAt ?? new Date()).toISOString(),
+      tenantId: row.tenant_id,
+      subscriptionId: row.subscription_id,
+      result: row.status,
+      attempts: row.attempt_count,
+      lastStatusCode: row.last_status_code,
+      lastError: row.last_error,
+      endpointDisabledReason: row.disabled_reason,
+      completedAt: (row.completed_at ?? new Date()).toISOString(),
     }));
   }
 
   async outcomesPublished(ids: string[]): Promise<void> {
-    await this.prisma.delivery.updateMany({ where: { id: { in: ids } }, data: { outcomePending: false } });
+    await this.prisma.pool.query({
+      name: 'deliveries.outcomesPublished',
+      text: `UPDATE deliveries SET outcome_pending = false WHERE id = ANY($1::uuid[])`,
+      values: [ids],
+    });
   }
+}
+
+function toClaimed(rows: ClaimRow[]): ClaimedDelivery[] {
+  const endpoints = endpointsOf(rows);
+  return rows.map((r) => ({
+    id: r.id,
+    trigger: r.trigger,
+    createdAt: r.created_at,
+    tenantId: r.tenant_id,
+    subscriptionId: r.subscription_id,
+    callbackUrl: r.callback_url,
+    body: r.body,
+    attemptCount: r.attempt_count,
+    endpoint: endpoints.get(r.subscription_id) ?? null,
+  }));
 }

@@ -11,7 +11,10 @@ import { WakeableLoop } from './wakeable-loop';
  */
 @Injectable()
 export class OutcomeOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Outcomes are not on the callback's path: gathered for a moment, they go out in fewer, bigger batches. */
+  static readonly LINGER_MS = 50;
   private readonly loop = new WakeableLoop('outcome outbox', 1_000, () => this.publishPending());
+  private lingering?: NodeJS.Timeout;
 
   constructor(
     private readonly log: DeliveryLog,
@@ -23,11 +26,15 @@ export class OutcomeOutbox implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.lingering);
     return this.loop.stop();
   }
 
   wake(): void {
-    this.loop.wake();
+    this.lingering ??= setTimeout(() => {
+      this.lingering = undefined;
+      this.loop.wake();
+    }, OutcomeOutbox.LINGER_MS);
   }
 
   private async publishPending(): Promise<void> {

@@ -11,6 +11,36 @@ export interface Endpoint {
   failingSince: Date | null;
 }
 
+/** A dispatch_endpoints row as a claim joins it in (null columns: no endpoint yet). */
+export interface EndpointRow {
+  subscription_id: string;
+  endpoint_status: string | null;
+  endpoint_tenant_id: string | null;
+  endpoint_callback_url: string | null;
+  endpoint_secrets: SealedSecret[] | null;
+  endpoint_failing_since: Date | null;
+}
+
+/**
+ * The endpoints of claimed rows, one object per subscription: attempts at one endpoint share
+ * what they learn of its health (failing since when, disabled) while they run.
+ */
+export function endpointsOf(rows: EndpointRow[]): Map<string, Endpoint> {
+  const endpoints = new Map<string, Endpoint>();
+  for (const r of rows) {
+    if (r.endpoint_status === null || endpoints.has(r.subscription_id)) continue;
+    endpoints.set(r.subscription_id, {
+      subscriptionId: r.subscription_id,
+      tenantId: r.endpoint_tenant_id!,
+      callbackUrl: r.endpoint_callback_url!,
+      status: r.endpoint_status as Endpoint['status'],
+      secrets: r.endpoint_secrets ?? [],
+      failingSince: r.endpoint_failing_since,
+    });
+  }
+  return endpoints;
+}
+
 /**
  * The dispatcher's copy of each subscription's endpoint (fed by the subscription changes
  * topic, a newer version wins) plus its health, which is the dispatcher's own: since when it
@@ -34,23 +64,5 @@ export class DispatchEndpoints {
         callback_url = EXCLUDED.callback_url, status = EXCLUDED.status, secrets = EXCLUDED.secrets, version = EXCLUDED.version,
         failing_since = CASE WHEN EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active' THEN NULL ELSE dispatch_endpoints.failing_since END
       WHERE dispatch_endpoints.version < EXCLUDED.version`;
-  }
-
-  async find(subscriptionIds: string[]): Promise<Map<string, Endpoint>> {
-    if (subscriptionIds.length === 0) return new Map();
-    const rows = await this.prisma.dispatchEndpoint.findMany({ where: { subscriptionId: { in: [...new Set(subscriptionIds)] } } });
-    return new Map(
-      rows.map((r) => [
-        r.subscriptionId,
-        {
-          subscriptionId: r.subscriptionId,
-          tenantId: r.tenantId,
-          callbackUrl: r.callbackUrl,
-          status: r.status as Endpoint['status'],
-          secrets: r.secrets as unknown as SealedSecret[],
-          failingSince: r.failingSince,
-        },
-      ]),
-    );
   }
 }

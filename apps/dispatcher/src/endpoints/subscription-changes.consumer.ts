@@ -26,6 +26,6 @@ export class SubscriptionChangesConsumer implements OnApplicationBootstrap {
     const subscriptions = batch.map((m) => m.value.subscription);
     await this.endpoints.apply(subscriptions);
     const handshakes = subscriptions.filter((s) => s.status === 'pending_validation').map(validationDelivery);
-    if (handshakes.length > 0 && (await this.log.openRaw(handshakes)) > 0) this.scheduler.wake();
+    if (handshakes.length > 0 && (await this.log.open(handshakes)).inserted > 0) this.scheduler.wake();
   }
 }
