@@ -99,7 +99,9 @@ export class TopicConsumers {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? 3,
+      // kafkajs fetches again only once every batch of the last fetch is handled: handling them
+      // all at once (a batch per partition) keeps a message's wait to one round, not several.
+      partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? this.connection.options.topicPartitions,
       eachBatch: (payload) => this.processBatch(spec, groupId, consumer, payload),
     });
   }

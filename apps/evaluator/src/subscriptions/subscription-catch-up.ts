@@ -10,11 +10,17 @@ import { SUBSCRIPTION_CHANGES_GROUP } from './subscription-changes.consumer';
  * event was accepted after that, and still nothing fires. Before matching a batch of events, the
  * evaluator waits until every subscription change published so far has been applied (the
  * changes group's committed offsets reached the topic's end).
+ *
+ * One check serves every batch that was already waiting when it began: the batches of one fetch
+ * are handled side by side, and a check begun after a batch was handed over began after its
+ * events were accepted, which is all the guarantee needs.
  */
 @Injectable()
 export class SubscriptionCatchUp {
   private readonly logger = new Logger(SubscriptionCatchUp.name);
   private admin?: Promise<Admin>;
+  /** The check in progress, or about to begin, and when it began. */
+  private check?: { begunAt: number | null; done: Promise<void> };
 
   constructor(
     private readonly kafka: KafkaConnection,
@@ -23,14 +29,34 @@ export class SubscriptionCatchUp {
     kafka.onClose(async () => (await this.admin)?.disconnect());
   }
 
-  async wait(): Promise<void> {
+  /** Resolves once every subscription change published before this call has been applied. */
+  wait(): Promise<void> {
+    const requestedAt = performance.now();
+    const current = this.check;
+    if (current && (current.begunAt === null || current.begunAt >= requestedAt)) return current.done;
+    const check: { begunAt: number | null; done: Promise<void> } = { begunAt: null, done: Promise.resolve() };
+    // Begins on the next turn of the event loop, so batches handed over together share it.
+    check.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      check.begunAt = performance.now();
+      return this.caughtUp();
+    });
+    this.check = check;
+    void check.done.catch(() => undefined).finally(() => {
+      if (this.check === check) this.check = undefined;
+    });
+    return check.done;
+  }
+
+  private async caughtUp(): Promise<void> {
     const admin = await (this.admin ??= this.connect());
     const topic = this.kafka.topicName('subscriptionChanges');
     const groupId = this.kafka.groupId(SUBSCRIPTION_CHANGES_GROUP);
     const deadline = Date.now() + this.env.SUBSCRIPTION_CATCH_UP_TIMEOUT_MS;
-    const ends = await admin.fetchTopicOffsets(topic);
-    for (;;) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // Ends and commits are read side by side: both are read after this batch's events were
+    // accepted, so commits at or past the ends still cover every change made before them.
+    const fetchCommitted = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0];
+    const [ends, first] = await Promise.all([admin.fetchTopicOffsets(topic), fetchCommitted()]);
+    for (let committed = first; ; committed = await fetchCommitted()) {
       const behind = ends.filter(({ partition, high, low }) => {
         const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
         return BigInt(offset === '-1' ? low : offset) < BigInt(high);

@@ -41,21 +41,35 @@ export class TriggerSubscriptionIndex {
         WHERE trigger_subscriptions.version < EXCLUDED.version`;
   }
 
-  /** One query for a whole batch of events: every active subscription any of them can fire. */
+  /**
+   * One query for a whole batch of events: every active subscription any of them can fire.
+   * Straight to node-postgres (see PrismaService): it runs for every batch of events.
+   */
   async matching(keys: MatchKey[]): Promise<MatchableSubscription[]> {
     if (keys.length === 0) return [];
     const unique = [...new Map(keys.map((k) => [`${k.tenantId}|${k.trigger}|${k.entityId}`, k])).values()];
-    const rows = await this.prisma.triggerSubscription.findMany({
-      where: {
-        active: true,
-        OR: unique.map((k) => ({
-          tenantId: k.tenantId,
-          trigger: k.trigger,
-          OR: k.entityId === null ? [{ entityId: null }] : [{ entityId: null }, { entityId: k.entityId }],
-        })),
-      },
-      select: { id: true, tenantId: true, trigger: true, entityId: true, callbackUrl: true, params: true },
+    const { rows } = await this.prisma.pool.query<{
+      id: string;
+      tenant_id: string;
+      trigger: TriggerName;
+      entity_id: string | null;
+      callback_url: string;
+      params: Record<string, unknown>;
+    }>({
+      name: 'triggerSubscriptions.matching',
+      // Two equality lookups on the (tenant, trigger, entity) index per key: the subscriptions to
+      // its entity, and those not narrowed to one. (A key without an entity: only the latter,
+      // since entity_id = NULL is never true.)
+      text: `
+        SELECT DISTINCT ON (s.id) s.id, s.tenant_id, s.trigger, s.entity_id, s.callback_url, s.params
+        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(tenant_id, trigger, entity_id)
+        CROSS JOIN LATERAL (
+          SELECT * FROM trigger_subscriptions t WHERE t.tenant_id = k.tenant_id AND t.trigger = k.trigger AND t.entity_id = k.entity_id AND t.active
+          UNION ALL
+          SELECT * FROM trigger_subscriptions t WHERE t.tenant_id = k.tenant_id AND t.trigger = k.trigger AND t.entity_id IS NULL AND t.active
+        ) s`,
+      values: [unique.map((k) => k.tenantId), unique.map((k) => k.trigger), unique.map((k) => k.entityId)],
     });
-    return rows.map((row) => ({ ...row, trigger: row.trigger as TriggerName, params: row.params as Record<string, unknown> }));
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, trigger: r.trigger, entityId: r.entity_id, callbackUrl: r.callback_url, params: r.params }));
   }
 }
