@@ -15,6 +15,9 @@ export interface ServiceBoot {
   configure?: (app: INestApplication) => void | Promise<void>;
 }
 
+/** Longest a graceful shutdown may take before the process exits regardless. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Starts a service the same way everywhere: logger, error shape, graceful shutdown on SIGTERM. */
@@ -41,6 +44,17 @@ export async function runService(name: string, configure: () => Omit<ServiceBoot
   try {
     const boot = { name, ...configure() };
     const app = await createService(boot);
+    // Shutdown disconnects from Kafka and Postgres gracefully; with the broker down, kafkajs
+    // would retry that for minutes. Past the deadline, exit anyway: nothing is lost, since
+    // uncommitted work is redelivered and leased deliveries fall due again.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        setTimeout(() => {
+          console.error(`tripline-${name}: graceful shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting`);
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS).unref();
+      });
+    }
     await app.listen(boot.port, '0.0.0.0');
     new Logger(name).log(`listening on http://127.0.0.1:${boot.port}`);
   } catch (error) {
