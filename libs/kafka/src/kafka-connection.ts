@@ -89,7 +89,7 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
     await this.withAdmin('waiting for topic leaders', async (admin) => {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
       const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
-      if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { retriable: true });
+      if (leaderless.length > 0) throw new Error(`no leader yet for ${leaderless.join(', ')}`);
     });
   }
 

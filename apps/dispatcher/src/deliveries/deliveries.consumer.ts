@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicConsumers, type Inbound } from '@tripline/kafka';
-import { DeliveryLog, type NewDelivery } from './delivery-log';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
@@ -13,7 +12,6 @@ import { DeliveryScheduler } from './delivery-scheduler';
 export class DeliveriesConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: TopicConsumers,
-    private readonly log: DeliveryLog,
     private readonly scheduler: DeliveryScheduler,
   ) {}
 
@@ -22,24 +20,16 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
   }
 
   async handle(batch: Array<Inbound<'deliveries'>>): Promise<void> {
-    const deliveries: NewDelivery[] = batch.map(({ value: r }) => ({
-      id: r.deliveryId,
-      tenantId: r.tenantId,
-      subscriptionId: r.subscriptionId,
-      eventId: r.eventId,
-      trigger: r.trigger,
-      callbackUrl: r.callbackUrl,
-      payload: r.payload,
-    }));
-    const admitted = this.scheduler.admit(deliveries);
-    let opened: Awaited<ReturnType<DeliveryLog['open']>>;
-    try {
-      opened = await this.log.open(deliveries, new Set(admitted.map((d) => d.id)), this.scheduler.leaseMs);
-    } catch (error) {
-      await this.scheduler.startAdmitted(admitted, []);
-      throw error;
-    }
-    await this.scheduler.startAdmitted(admitted, opened.claimed);
-    if (opened.inserted > opened.claimed.length) this.scheduler.wake();
+    await this.scheduler.schedule(
+      batch.map(({ value: r }) => ({
+        id: r.deliveryId,
+        tenantId: r.tenantId,
+        subscriptionId: r.subscriptionId,
+        eventId: r.eventId,
+        trigger: r.trigger,
+        callbackUrl: r.callbackUrl,
+        payload: r.payload,
+      })),
+    );
   }
 }

@@ -147,12 +147,13 @@ export class DeliveryLog {
     });
   }
 
-  /** Ends a claimed delivery without an attempt (its subscription is gone or disabled). */
-  async finishWithoutAttempt(id: string, status: FinalStatus, reason: string): Promise<void> {
+  /** Ends claimed deliveries without an attempt (their subscription is gone or disabled). */
+  async finishWithoutAttempt(ids: string[], status: FinalStatus, reason: string): Promise<void> {
+    if (ids.length === 0) return;
     await this.prisma.pool.query({
       name: 'deliveries.finishWithoutAttempt',
-      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = true WHERE id = $1::uuid`,
-      values: [id, status, reason],
+      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = true WHERE id = ANY($1::uuid[])`,
+      values: [ids, status, reason],
     });
   }
 

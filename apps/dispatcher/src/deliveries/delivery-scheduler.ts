@@ -3,7 +3,7 @@ import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 import type { Endpoint } from '../endpoints/dispatch-endpoints';
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
 import { DeliveryAttempt } from './delivery-attempt';
-import { DeliveryLog, type ClaimedDelivery } from './delivery-log';
+import { DeliveryLog, type ClaimedDelivery, type FinalStatus, type NewDelivery } from './delivery-log';
 import { VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
 import { OutcomeOutbox } from './outcome-outbox';
 import { WakeableLoop } from './wakeable-loop';
@@ -15,8 +15,8 @@ const UNKNOWN_ENDPOINT_GRACE_MS = 5 * 60_000;
  * Makes the attempts that are due, from the durable schedule in Postgres: claims due
  * deliveries up to its free capacity, runs each attempt without waiting for the others (a slow
  * endpoint delays nobody else), and goes again when woken (a new delivery, a finished attempt)
- * or after DISPATCH_POLL_INTERVAL. New deliveries with a free slot skip the claim: the consumer
- * `admit`s them, records them claimed, and hands them to `startAdmitted`.
+ * or after DISPATCH_POLL_INTERVAL. New deliveries come in through `schedule`; those with a free
+ * slot skip the claim.
  */
 @Injectable()
 export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,16 +54,31 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     this.loop.wake();
   }
 
-  get leaseMs(): number {
-    return this.attempt.leaseMs;
+  /**
+   * Records new deliveries (one statement) and starts at once the first attempts of those that
+   * get a slot, overall and at their endpoint: they are recorded already claimed, so no claim
+   * round trip and no wake-up stand between a request and its callback. The rest wait for the
+   * loop. Resolves once the attempts have started, not finished.
+   */
+  async schedule(deliveries: NewDelivery[]): Promise<void> {
+    const admitted = this.admit(deliveries);
+    let claimed: ClaimedDelivery[] = [];
+    try {
+      const opened = await this.log.open(deliveries, new Set(admitted.map((d) => d.id)), this.attempt.leaseMs);
+      claimed = opened.claimed;
+      if (opened.inserted > claimed.length) this.wake();
+    } finally {
+      // Admitted ones that were not new (a redelivered request), or not recorded at all, give their slots back.
+      this.reserved -= admitted.length;
+      const started = new Set(claimed.map((d) => d.id));
+      for (const d of admitted) if (!started.has(d.id)) this.throttle.release(d.subscriptionId);
+    }
+    await this.dispatchAll(claimed, true);
   }
 
-  /**
-   * Which new deliveries to attempt right away: those that get a slot overall and at their
-   * endpoint, in order. Each admitted one holds its slots until `startAdmitted`.
-   */
-  admit<D extends { id: string; subscriptionId: string }>(deliveries: D[]): D[] {
-    const admitted = new Map<string, D>();
+  /** Takes a slot, overall and at its endpoint, for each new delivery that can have one now, in order. */
+  private admit(deliveries: NewDelivery[]): NewDelivery[] {
+    const admitted = new Map<string, NewDelivery>();
     for (const d of deliveries) {
       if (!this.loop.isRunning || this.inFlight.size + this.reserved >= this.env.DISPATCH_CONCURRENCY) break;
       if (admitted.has(d.id) || !this.throttle.tryAcquire(d.subscriptionId)) continue;
@@ -71,17 +86,6 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       this.reserved++;
     }
     return [...admitted.values()];
-  }
-
-  /**
-   * Starts the first attempts of admitted deliveries recorded as claimed, and gives back the
-   * slots of admitted ones that were not new (a redelivered request: already recorded).
-   */
-  async startAdmitted(admitted: Array<{ id: string; subscriptionId: string }>, claimed: ClaimedDelivery[]): Promise<void> {
-    this.reserved -= admitted.length;
-    const started = new Set(claimed.map((d) => d.id));
-    for (const d of admitted) if (!started.has(d.id)) this.throttle.release(d.subscriptionId);
-    await this.dispatchAll(claimed, true);
   }
 
   private async tick(): Promise<void> {
@@ -96,40 +100,47 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** Starts the attempts of claimed deliveries; `slotsHeld`: their endpoint slots are taken already. */
+  /**
+   * Starts the attempts of claimed deliveries; `slotsHeld`: their endpoint slots are taken
+   * already. Those not attempted are postponed or ended in one statement per kind, not one each.
+   */
   private async dispatchAll(claimed: ClaimedDelivery[], slotsHeld: boolean): Promise<void> {
     const postponed = new Map<number, string[]>();
+    const ended = new Map<string, { status: FinalStatus; reason: string; ids: string[] }>();
     for (const delivery of claimed) {
-      const delay = await this.dispatch(delivery, slotsHeld);
-      if (delay !== null) postponed.set(delay, [...(postponed.get(delay) ?? []), delivery.id]);
+      const next = this.dispatch(delivery, slotsHeld);
+      if (next === null) continue;
+      if ('delayMs' in next) {
+        if (!postponed.has(next.delayMs)) postponed.set(next.delayMs, []);
+        postponed.get(next.delayMs)!.push(delivery.id);
+        continue;
+      }
+      const key = `${next.status}|${next.reason}`;
+      if (!ended.has(key)) ended.set(key, { ...next, ids: [] });
+      ended.get(key)!.ids.push(delivery.id);
     }
     for (const [delayMs, ids] of postponed) await this.log.postpone(ids, delayMs);
+    for (const { ids, status, reason } of ended.values()) await this.log.finishWithoutAttempt(ids, status, reason);
+    if (ended.size > 0) this.outbox.wake();
   }
 
-  /** Starts one attempt, or ends the delivery without one; returns a delay when it is to be postponed instead. */
-  private async dispatch(delivery: ClaimedDelivery, slotHeld: boolean): Promise<number | null> {
+  /**
+   * Starts one attempt (null), or says what to do instead: postpone it (its endpoint is busy, or
+   * not known yet), or end it without an attempt (its subscription is gone or disabled).
+   */
+  private dispatch(delivery: ClaimedDelivery, slotHeld: boolean): { delayMs: number } | { status: FinalStatus; reason: string } | null {
     const endpoint = delivery.endpoint;
     const attempting = endpoint !== null && this.attemptable(delivery, endpoint);
     if (!attempting && slotHeld) this.throttle.release(delivery.subscriptionId);
     if (!endpoint) {
       // Its subscription change is normally a moment behind; one that never comes is a fault to show, not to spin on.
-      if (Date.now() - delivery.createdAt.getTime() < UNKNOWN_ENDPOINT_GRACE_MS) return 500;
-      await this.log.finishWithoutAttempt(delivery.id, 'failed', 'the dispatcher never learned of this subscription (see its subscription changes consumer)');
-      this.outbox.wake();
-      return null;
+      if (Date.now() - delivery.createdAt.getTime() < UNKNOWN_ENDPOINT_GRACE_MS) return { delayMs: 500 };
+      return { status: 'failed', reason: 'the dispatcher never learned of this subscription (see its subscription changes consumer)' };
     }
-    if (endpoint.status === 'deleted') {
-      await this.log.finishWithoutAttempt(delivery.id, 'cancelled', 'subscription deleted');
-      this.outbox.wake();
-      return null;
-    }
-    if (!attempting) {
-      await this.log.finishWithoutAttempt(delivery.id, 'failed', `endpoint ${endpoint.status}`);
-      this.outbox.wake();
-      return null;
-    }
+    if (endpoint.status === 'deleted') return { status: 'cancelled', reason: 'subscription deleted' };
+    if (!attempting) return { status: 'failed', reason: `endpoint ${endpoint.status}` };
     if (!slotHeld && !this.throttle.tryAcquire(endpoint.subscriptionId)) {
-      return Math.max(this.throttle.waitFor(endpoint.subscriptionId), 50);
+      return { delayMs: Math.max(this.throttle.waitFor(endpoint.subscriptionId), 50) };
     }
     const work = this.attempt
       .run(delivery, endpoint)

@@ -54,7 +54,6 @@ export class WakeableLoop {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.intervalMs);
         this.wakeUp = () => {
-          this.wakeUp = undefined;
           clearTimeout(timer);
           resolve();
         };

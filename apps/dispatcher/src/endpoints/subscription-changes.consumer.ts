@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicConsumers, type Inbound } from '@tripline/kafka';
-import { DeliveryLog } from '../deliveries/delivery-log';
 import { DeliveryScheduler } from '../deliveries/delivery-scheduler';
 import { DispatchEndpoints } from './dispatch-endpoints';
 import { validationDelivery } from './validation-handshake';
@@ -14,7 +13,6 @@ export class SubscriptionChangesConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: TopicConsumers,
     private readonly endpoints: DispatchEndpoints,
-    private readonly log: DeliveryLog,
     private readonly scheduler: DeliveryScheduler,
   ) {}
 
@@ -26,6 +24,6 @@ export class SubscriptionChangesConsumer implements OnApplicationBootstrap {
     const subscriptions = batch.map((m) => m.value.subscription);
     await this.endpoints.apply(subscriptions);
     const handshakes = subscriptions.filter((s) => s.status === 'pending_validation').map(validationDelivery);
-    if (handshakes.length > 0 && (await this.log.open(handshakes)).inserted > 0) this.scheduler.wake();
+    if (handshakes.length > 0) await this.scheduler.schedule(handshakes);
   }
 }
