@@ -38,6 +38,8 @@ export class RequestReplyClient<Req extends TopicId, Rep extends TopicId> {
       group: `replies.${this.instanceId}`,
       fromBeginning: false,
       partitionsConsumedConcurrently: ends.length,
+      // A caller is waiting on every reply.
+      lingerMs: 0,
       handle: async (replies) => this.settle(replies.map((r) => r.value as unknown as Reply)),
     });
     const topic = this.kafka.topicName(this.topics.replies);

@@ -26,7 +26,8 @@ export class PlatformStateProjection implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'events', group: 'read-model', handle: (batch) => this.handle(batch) });
+    // Off the callbacks' path: a read model a tenth of a second behind costs no one, fuller batches save the CPU they share.
+    await this.consumers.start({ topic: 'events', group: 'read-model', lingerMs: 100, handle: (batch) => this.handle(batch) });
   }
 
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {

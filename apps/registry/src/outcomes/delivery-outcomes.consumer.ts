@@ -19,7 +19,8 @@ export class DeliveryOutcomesConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'deliveryOutcomes', group: 'outcomes', handle: (batch) => this.handle(batch) });
+    // Off the callbacks' path: fuller batches, fewer round trips.
+    await this.consumers.start({ topic: 'deliveryOutcomes', group: 'outcomes', lingerMs: 100, handle: (batch) => this.handle(batch) });
   }
 
   async handle(batch: Array<Inbound<'deliveryOutcomes'>>): Promise<void> {
