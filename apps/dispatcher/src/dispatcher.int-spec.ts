@@ -66,15 +66,31 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
   const deliveryRow = async (id: string) =>
     (await query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM deliveries WHERE id = $1', [id]))[0];
 
-  /** Publishes requests and waits until each delivery is final; returns the published outcomes. */
+  /** Publishes requests and waits until each delivery is final; returns what each came to, as recorded. */
   async function dispatch(...requests: DeliveryRequest[]) {
     await kafka.publish('deliveries', requests.map((r) => ({ key: r.subscriptionId, value: r })));
     const ids = [...new Set(requests.map((r) => r.deliveryId))];
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const outcomes = (await kafka.readValues('deliveryOutcomes')).filter((o) => ids.includes(o.deliveryId));
-      if (new Set(outcomes.map((o) => o.deliveryId)).size === ids.length) return outcomes;
+      const rows = await query<{ id: string; status: string; attempt_count: number; last_status_code: number | null; last_error: string | null }>(
+        `SELECT id, status, attempt_count, last_status_code, last_error FROM deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`,
+        [ids],
+      );
+      if (rows.length === ids.length) {
+        return rows.map((r) => ({ deliveryId: r.id, result: r.status, attempts: r.attempt_count, lastStatusCode: r.last_status_code, lastError: r.last_error }));
+      }
       if (Date.now() > deadline) throw new Error(`no final outcome for ${ids.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Waits until the outcomes of `ids` are on the outcomes topic; returns every outcome published for this test's tenant. */
+  async function publishedOutcomes(ids: string[]) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const outcomes = (await kafka.readValues('deliveryOutcomes')).filter((o) => o.tenantId === tenant);
+      if (ids.every((id) => outcomes.some((o) => o.deliveryId === id))) return outcomes;
+      if (Date.now() > deadline) throw new Error(`outcomes of ${ids.join(', ')} not published`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -168,6 +184,18 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     const outcomes = await dispatch(bad, gone);
     expect(outcomes.find((o) => o.deliveryId === bad.deliveryId)).toMatchObject({ result: 'failed', attempts: 1, lastStatusCode: 400 });
     expect(outcomes.find((o) => o.deliveryId === gone.deliveryId)).toMatchObject({ result: 'gone', attempts: 1, lastStatusCode: 410 });
+  });
+
+  it('publishes the outcomes the registry acts on (gone, failed), and not every delivered one', async () => {
+    scripts.set('/gone-later', [410]);
+    const delivered = request((await endpoint('/fine')).subscription);
+    await dispatch(delivered);
+    const gone = request((await endpoint('/gone-later')).subscription);
+    await dispatch(gone);
+    // Outcomes are published in the order they became final: the delivered one would be there by now.
+    const outcomes = await publishedOutcomes([gone.deliveryId]);
+    expect(outcomes.find((o) => o.deliveryId === gone.deliveryId)).toMatchObject({ result: 'gone', subscriptionId: gone.subscriptionId });
+    expect(outcomes.map((o) => o.deliveryId)).not.toContain(delivered.deliveryId);
   });
 
   it('records a connection error and retries it', async () => {

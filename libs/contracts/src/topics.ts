@@ -99,7 +99,8 @@ export const topics = {
     name: 'tripline.delivery-outcomes.v1',
     key: 'subscriptionId',
     schema: DeliveryOutcome,
-    description: 'What became of a delivery once final; "gone" (the callback answered 404 or 410) disables the subscription.',
+    description:
+      'What became of a delivery that ended other than delivered (failed, gone, cancelled) or of a validation handshake; "gone" (the callback answered 404 or 410) and an endpoint given up on disable the subscription, "validated" activates it.',
     producers: ['dispatcher'],
     consumers: ['registry'],
   },

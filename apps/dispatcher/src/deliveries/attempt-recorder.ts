@@ -75,7 +75,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
         )
         UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
           status = i.status, next_attempt_at = i.next_attempt_at, locked_until = NULL,
-          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.final, disabled_reason = i.disabled_reason
+          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.final AND i.status <> 'delivered', disabled_reason = i.disabled_reason
         FROM input i WHERE d.id = i.id`,
       values: [
         col((r) => r.delivery.id),

@@ -34,7 +34,8 @@ export class DeliveryAttempt {
     return this.env.DISPATCH_TIMEOUT * 2 + 5_000;
   }
 
-  async run(delivery: ClaimedDelivery, endpoint: Endpoint): Promise<void> {
+  /** Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish. */
+  async run(delivery: ClaimedDelivery, endpoint: Endpoint): Promise<boolean> {
     const startedAt = new Date();
     const attemptNumber = delivery.attemptCount + 1;
     const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, startedAt);
@@ -79,6 +80,7 @@ export class DeliveryAttempt {
       this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);
     }
     if (disableReason) this.logger.warn(`endpoint of subscription ${delivery.subscriptionId} disabled: ${disableReason}`);
+    return finalStatus !== null && finalStatus !== 'delivered';
   }
 }
 

@@ -144,11 +144,11 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     }
     const work = this.attempt
       .run(delivery, endpoint)
+      .then((published) => published && this.outbox.wake())
       .catch((error: Error) => this.logger.error(`attempt at ${delivery.id} not recorded (retried after its lease): ${error.message}`))
       .finally(() => {
         this.throttle.release(endpoint.subscriptionId);
         this.inFlight.delete(work);
-        this.outbox.wake();
         if (this.backlog) this.loop.wake();
       });
     this.inFlight.add(work);

@@ -7,7 +7,9 @@ import { WakeableLoop } from './wakeable-loop';
  * Publishes final outcomes to the outcomes topic from the deliveries table (a transactional
  * outbox: the outcome is written with the attempt, and published after), so an outcome
  * survives a crash between the two. Publishing twice is harmless: the registry acts on it
- * idempotently.
+ * idempotently. Only outcomes someone acts on are published (failed, gone, cancelled,
+ * validated): a delivered callback changes nothing downstream, and publishing each one cost
+ * every delivery two more statements, a produce and the registry's reading.
  */
 @Injectable()
 export class OutcomeOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
