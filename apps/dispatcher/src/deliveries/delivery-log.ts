@@ -88,8 +88,8 @@ export class DeliveryLog {
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
-          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, callback_url, payload, body, next_attempt_at, locked_until)
-          SELECT id, tenant_id, subscription_id, event_id, trigger, callback_url, body::jsonb, body, now(),
+          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, callback_url, body, next_attempt_at, locked_until)
+          SELECT id, tenant_id, subscription_id, event_id, trigger, callback_url, body, now(),
             CASE WHEN claim THEN now() + $9::int * interval '1 millisecond' END
           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
             AS t(id, tenant_id, subscription_id, event_id, trigger, callback_url, body, claim)
@@ -129,7 +129,7 @@ export class DeliveryLog {
             ORDER BY next_attempt_at
             LIMIT $1
             FOR UPDATE SKIP LOCKED)
-          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, COALESCE(body, payload::text) AS body, attempt_count
+          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, attempt_count
         )
         SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
       values: [limit, leaseMs, skipEndpoints],

@@ -61,7 +61,7 @@ function toView(row: Row): DeliveryView {
     lastError: row.lastError,
     createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
-    payload: row.payload as Record<string, unknown>,
+    payload: JSON.parse(row.body) as Record<string, unknown>,
     attempts: row.attempts.map((a) => ({
       attemptNumber: a.attemptNumber,
       startedAt: a.startedAt.toISOString(),

@@ -144,7 +144,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     }
     const work = this.attempt
       .run(delivery, endpoint)
-      .then((published) => published && this.outbox.wake())
+      .then((published) => {
+        if (published) this.outbox.wake();
+      })
       .catch((error: Error) => this.logger.error(`attempt at ${delivery.id} not recorded (retried after its lease): ${error.message}`))
       .finally(() => {
         this.throttle.release(endpoint.subscriptionId);
