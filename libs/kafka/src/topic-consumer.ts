@@ -4,6 +4,7 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { deadLetterFor } from './dead-letters';
 import { decode, type Inbound } from './inbound-message';
 import { KafkaConnection } from './kafka-connection';
+import { OffsetCommitter } from './offset-committer';
 import { TopicPublisher } from './topic-publisher';
 
 /** A message the handler refuses for good (it would fail the same way every time). */
@@ -25,7 +26,7 @@ export interface ConsumerSpec<T extends TopicId> {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   /**
-   * The least time from one fetch to the next while messages trickle in (default 10 ms). Without
+   * The least time from one fetch to the next while messages trickle in (default 15 ms). Without
    * it, a consumer fetches again the moment it is done, a few messages at a time: at a moderate
    * rate the pipeline spent the machine on per-fetch round trips (fetch, statement, produce,
    * commit), and every hop's wait for the CPU grew the latency it was meant to save.
@@ -47,9 +48,12 @@ interface ConsumerState {
   closed: boolean;
   /** The batches of the fetch being gathered, handled together once kafkajs has handed them all over. */
   gathered: GatheredBatch[];
+  /** The fetch being handled, if one is: stopping waits for it, then commits its offsets. */
+  handling?: Promise<void>;
+  committer: OffsetCommitter;
 }
 
-const DEFAULT_LINGER_MS = 25;
+const DEFAULT_LINGER_MS = 15;
 
 function linger(ms: number): Promise<void> | void {
   if (ms > 0) return new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,9 +70,10 @@ interface GatheredBatch {
  *
  * kafkajs hands over a fetch as one batch per partition, all in the same tick. They are
  * gathered and handled as one: one handler call (so one database statement, one produce
- * request) and one offset commit per fetch, not one of each per partition. At a moderate rate,
- * when every fetch holds a few messages in each partition, the per-partition round trips were
- * most of the pipeline's work and of its latency.
+ * request) per fetch, not one per partition; the offsets are committed in the background
+ * (OffsetCommitter), and the next fetch waits out a short linger. At a moderate rate, when every
+ * fetch held a few messages per partition, per-partition round trips and back-to-back fetches
+ * had filled the machine, and every hop's wait for the CPU was most of its latency.
  */
 @Injectable()
 export class TopicConsumers {
@@ -82,10 +87,22 @@ export class TopicConsumers {
 
   async start<T extends TopicId>(spec: ConsumerSpec<T>): Promise<Consumer> {
     const groupId = this.connection.groupId(spec.group);
-    const state: ConsumerState = { consumer: this.create(groupId), joined: false, crashed: false, closed: false, gathered: [] };
+    const topic = this.connection.topicName(spec.topic);
+    const state: ConsumerState = {
+      consumer: this.create(groupId),
+      joined: false,
+      crashed: false,
+      closed: false,
+      gathered: [],
+      committer: new OffsetCommitter(topic, () => state.consumer, this.logger),
+    };
     this.running.set(groupId, state);
     this.connection.onClose(async () => {
+      // kafkajs drops commits once it is stopping: the fetch in hand is finished and its offsets
+      // committed first, while the consumer still runs. Fetches after this are left to the next owner.
       state.closed = true;
+      await state.handling;
+      await state.committer.close();
       await state.consumer.disconnect();
       this.running.delete(groupId);
     });
@@ -109,9 +126,10 @@ export class TopicConsumers {
 
   private async run<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState): Promise<void> {
     const consumer = state.consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       state.joined = true;
       state.crashed = false;
+      state.committer.retain(event.payload.memberAssignment[this.connection.topicName(spec.topic)] ?? []);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       state.crashed = true;
@@ -129,7 +147,7 @@ export class TopicConsumers {
       eachBatchAutoResolve: false,
       // One worker per partition: kafkajs then hands over every batch of a fetch at once, to be gathered.
       partitionsConsumedConcurrently: spec.partitionsConsumedConcurrently ?? this.connection.options.topicPartitions,
-      eachBatch: (payload) => this.gather(spec, groupId, state, consumer, payload),
+      eachBatch: (payload) => this.gather(spec, groupId, state, payload),
     });
   }
 
@@ -156,14 +174,16 @@ export class TopicConsumers {
   }
 
   /** Holds a partition's batch until the rest of its fetch is in (they arrive in the same tick). */
-  private gather<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState, consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    if (payload.batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return Promise.resolve();
+  private gather<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState, payload: EachBatchPayload): Promise<void> {
+    if (state.closed || payload.batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       if (state.gathered.length === 0) {
         const started = performance.now();
         setImmediate(() => {
           const fetch = state.gathered.splice(0);
-          this.processFetch(spec, groupId, consumer, fetch.map((g) => g.payload))
+          const handling = this.processFetch(spec, groupId, state, fetch.map((g) => g.payload));
+          state.handling = handling.catch(() => undefined);
+          handling
             .then(() => linger((spec.lingerMs ?? DEFAULT_LINGER_MS) - (performance.now() - started)))
             .then(
               () => fetch.forEach((g) => g.done()),
@@ -175,7 +195,7 @@ export class TopicConsumers {
     });
   }
 
-  private async processFetch<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, consumer: Consumer, payloads: EachBatchPayload[]): Promise<void> {
+  private async processFetch<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState, payloads: EachBatchPayload[]): Promise<void> {
     const live = payloads.filter((p) => p.isRunning() && !p.isStale());
     if (live.length === 0) return;
     const valid: Array<Inbound<T>> = [];
@@ -204,13 +224,14 @@ export class TopicConsumers {
       for (const letter of dead) this.logger.warn(`dead-lettered ${letter.source.topic}@${letter.source.offset}: ${letter.reason}`);
     }
 
-    // Resolving moves this consumer's fetch position; committing records it for the group: all
-    // of the fetch's partitions in one request.
-    const offsets = live.map(({ batch, resolveOffset }) => {
-      const last = batch.messages[batch.messages.length - 1];
-      resolveOffset(last.offset);
-      return { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
-    });
-    await consumer.commitOffsets(offsets);
+    // Resolving moves this consumer's fetch position; committing records it for the group, in
+    // the background (see OffsetCommitter), or before the consumer stops.
+    state.committer.add(
+      live.map(({ batch, resolveOffset }) => {
+        const last = batch.messages[batch.messages.length - 1];
+        resolveOffset(last.offset);
+        return { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
+      }),
+    );
   }
 }
