@@ -1,6 +1,7 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse, v5 as uuidv5 } from 'uuid';
 
-const NAMESPACE = 'a8d5b2e4-1c7f-4b0e-9f3a-6e2d8c4b1a90';
+/** Parsed once: given as a string, uuid would parse it again for every id. */
+const NAMESPACE = parse('a8d5b2e4-1c7f-4b0e-9f3a-6e2d8c4b1a90');
 
 /**
  * One firing of one subscription has one id, however often it is evaluated (Kafka redelivers
