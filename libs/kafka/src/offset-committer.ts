@@ -17,6 +17,8 @@ export class OffsetCommitter {
   /** Commits run one after another, so an older one never lands after a newer one. */
   private committing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The partitions this member was last assigned; null until it joins. */
+  private assigned: ReadonlySet<number> | null = null;
 
   constructor(
     private readonly topic: string,
@@ -31,7 +33,8 @@ export class OffsetCommitter {
 
   /** After a rebalance, offsets of partitions this member no longer owns are not its to commit. */
   retain(partitions: readonly number[]): void {
-    for (const partition of this.pending.keys()) if (!partitions.includes(partition)) this.pending.delete(partition);
+    this.assigned = new Set(partitions);
+    for (const partition of this.pending.keys()) if (!this.assigned.has(partition)) this.pending.delete(partition);
   }
 
   /** Commits what is pending now; resolves once that commit, and every one before it, is done. */
@@ -65,8 +68,11 @@ export class OffsetCommitter {
     try {
       await this.consumer().commitOffsets(offsets);
     } catch (error) {
-      // Kept for the next commit unless a newer offset replaced them meanwhile.
-      for (const o of offsets) if (!this.pending.has(o.partition)) this.pending.set(o.partition, o.offset);
+      // Kept for the next commit unless a newer offset replaced them meanwhile, or a rebalance
+      // (the usual cause of a failed commit) gave the partition to another member.
+      for (const o of offsets) {
+        if (!this.pending.has(o.partition) && (this.assigned?.has(o.partition) ?? true)) this.pending.set(o.partition, o.offset);
+      }
       this.logger.warn(`committing offsets of ${this.topic} failed, retrying: ${(error as Error).message}`);
       this.schedule(OffsetCommitter.RETRY_MS);
     }
