@@ -45,9 +45,14 @@ export class OffsetCommitter {
     return this.committing;
   }
 
-  /** Commits what is pending and stops: the consumer is about to stop (kafkajs drops later commits). */
-  async close(): Promise<void> {
-    await this.flush();
+  /**
+   * Commits what is pending, waiting at most `timeoutMs` (with the broker gone, kafkajs would
+   * retry for minutes), and stops: the consumer is about to stop, and kafkajs drops later commits.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     this.stopped = true;
     clearTimeout(this.timer);
   }

@@ -48,12 +48,14 @@ interface ConsumerState {
   closed: boolean;
   /** The batches of the fetch being gathered, handled together once kafkajs has handed them all over. */
   gathered: GatheredBatch[];
-  /** The fetch being handled, if one is: stopping waits for it, then commits its offsets. */
-  handling?: Promise<void>;
+  /** The fetches being handled (more than one when batches outnumber workers): stopping waits for them, then commits. */
+  handling: Set<Promise<void>>;
   committer: OffsetCommitter;
 }
 
 const DEFAULT_LINGER_MS = 15;
+/** How long stopping waits for the last commit before it lets the consumer go. */
+const CLOSING_COMMIT_MS = 3_000;
 
 function linger(ms: number): Promise<void> | void {
   if (ms > 0) return new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +96,7 @@ export class TopicConsumers {
       crashed: false,
       closed: false,
       gathered: [],
+      handling: new Set(),
       committer: new OffsetCommitter(topic, () => state.consumer, this.logger),
     };
     this.running.set(groupId, state);
@@ -101,8 +104,8 @@ export class TopicConsumers {
       // kafkajs drops commits once it is stopping: the fetch in hand is finished and its offsets
       // committed first, while the consumer still runs. Fetches after this are left to the next owner.
       state.closed = true;
-      await state.handling;
-      await state.committer.close();
+      await Promise.all([...state.handling]);
+      await state.committer.close(CLOSING_COMMIT_MS);
       await state.consumer.disconnect();
       this.running.delete(groupId);
     });
@@ -140,6 +143,8 @@ export class TopicConsumers {
       if (!event.payload.restart && !state.closed) void this.rebuild(spec, groupId, state);
     });
     consumer.on(consumer.events.STOP, () => (state.joined = false));
+    // Offsets not committed before a rebalance are handled again by whoever gets the partition.
+    consumer.on(consumer.events.REBALANCING, () => void state.committer.flush());
     await consumer.connect();
     await consumer.subscribe({ topic: this.connection.topicName(spec.topic), fromBeginning: spec.fromBeginning ?? true });
     await consumer.run({
@@ -175,16 +180,21 @@ export class TopicConsumers {
 
   /** Holds a partition's batch until the rest of its fetch is in (they arrive in the same tick). */
   private gather<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState, payload: EachBatchPayload): Promise<void> {
-    if (state.closed || payload.batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return Promise.resolve();
+    const lingerMs = spec.lingerMs ?? DEFAULT_LINGER_MS;
+    // Stopping: left unresolved for the partition's next owner, without fetching it again at once.
+    if (state.closed) return Promise.resolve(linger(lingerMs));
+    if (payload.batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       if (state.gathered.length === 0) {
         const started = performance.now();
         setImmediate(() => {
           const fetch = state.gathered.splice(0);
+          if (state.closed) return fetch.forEach((g) => g.done());
           const handling = this.processFetch(spec, groupId, state, fetch.map((g) => g.payload));
-          state.handling = handling.catch(() => undefined);
+          const tracked = handling.catch(() => undefined).finally(() => state.handling.delete(tracked));
+          state.handling.add(tracked);
           handling
-            .then(() => linger((spec.lingerMs ?? DEFAULT_LINGER_MS) - (performance.now() - started)))
+            .then(() => linger(lingerMs - (performance.now() - started)))
             .then(
               () => fetch.forEach((g) => g.done()),
               (error: unknown) => fetch.forEach((g) => g.done(error)),
