@@ -5,11 +5,30 @@ import { latency, perSecond, sleep, until, type Latency } from './stats';
 
 const PAYLOAD = 'x'.repeat(400);
 
+/**
+ * Creates the topic and waits for its leaders. A broker the bench has just started answers
+ * "does not host this topic-partition" for a moment, which kafkajs' own wait for leaders does
+ * not retry: retried here for up to a minute, as the services do at boot.
+ */
 async function createTopic(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-  await admin.disconnect();
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+        const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        if (metadata?.partitions.length === 6 && metadata.partitions.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders after 60 s`);
+      await sleep(200);
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** B1: a bare kafkajs producer loop, acks = all, batches of 500. */

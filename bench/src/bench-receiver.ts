@@ -10,6 +10,8 @@ export class BenchReceiver {
   private server?: Server;
   count = 0;
   latencies: number[] = [];
+  /** Arrival time of each benchmark event's callback, by event id, for the per-hop breakdown. */
+  arrivals = new Map<string, number>();
   firstAt = 0;
   lastAt = 0;
 
@@ -23,8 +25,11 @@ export class BenchReceiver {
         this.count++;
         if (!this.firstAt) this.firstAt = now;
         this.lastAt = now;
-        const sentAt = sentAtOf(Buffer.concat(chunks).toString('utf8'));
+        const body = Buffer.concat(chunks).toString('utf8');
+        const sentAt = sentAtOf(body);
         if (sentAt) this.latencies.push(now - sentAt);
+        const eventId = /"eventId":"(bench-[^"]+)"/.exec(body)?.[1];
+        if (eventId) this.arrivals.set(eventId, now);
       });
     });
     this.server.keepAliveTimeout = 60_000;
@@ -39,6 +44,7 @@ export class BenchReceiver {
   reset(): void {
     this.count = 0;
     this.latencies = [];
+    this.arrivals.clear();
     this.firstAt = 0;
     this.lastAt = 0;
   }

@@ -100,7 +100,7 @@ function print(r: {
   tripline: {
     saturation: { deliveriesPerSecond: number };
     httpIngestion: { eventsPerSecond: number };
-    latencyAtHalfRate: { rate: number; p50: number; p95: number; p99: number };
+    latencyAtHalfRate: { rate: number; p50: number; p95: number; p99: number; hops: Record<string, { p50: number; p99: number }> };
     fanOut: { lastCallbackMs: number; setupSeconds: number };
     matching: Array<{ unrelatedSubscriptions: number; eventsPerSecond: number }>;
     memoryMB: { idle: Record<string, number>; peakUnderLoad: Record<string, number> };
@@ -116,6 +116,7 @@ function print(r: {
     ['Tripline sustained (Kafka ingest)', `${r.tripline.saturation.deliveriesPerSecond} events/s = deliveries/s`],
     ['Tripline HTTP ingestion (202)', `${r.tripline.httpIngestion.eventsPerSecond} events/s`],
     [`Tripline latency at ${r.tripline.latencyAtHalfRate.rate}/s`, `p50 ${r.tripline.latencyAtHalfRate.p50} ms, p95 ${r.tripline.latencyAtHalfRate.p95} ms, p99 ${r.tripline.latencyAtHalfRate.p99} ms`],
+    ['  per hop (p50 / p99)', Object.entries(r.tripline.latencyAtHalfRate.hops).map(([hop, l]) => `${hop} ${l.p50} / ${l.p99} ms`).join(', ')],
     ['fan-out: 1 event → 10,000 callbacks', `${r.tripline.fanOut.lastCallbackMs} ms (subscribing took ${r.tripline.fanOut.setupSeconds} s)`],
     ...r.tripline.matching.map((m): [string, string] => [`matching with ${m.unrelatedSubscriptions} unrelated subscriptions`, `${m.eventsPerSecond} events/s`]),
     ['memory idle (MB)', JSON.stringify(r.tripline.memoryMB.idle)],

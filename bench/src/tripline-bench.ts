@@ -6,6 +6,9 @@ import { paced } from './baselines';
 import type { BenchReceiver } from './bench-receiver';
 import { latency, perSecond, until, type Latency } from './stats';
 
+/** The hops of an event's way, each from the record that enters it to the one it produces. */
+export type Hop = 'ingestion' | 'evaluator' | 'dispatcherToReceiver';
+
 /** An event whose id carries its publish time, for the receiver's latency clock. */
 let sequence = 0;
 export function benchEvent(dataSourceId: string): EventInput {
@@ -85,14 +88,40 @@ export class TriplineBench {
     return { eventsPerSecond };
   }
 
-  /** Publish-to-callback latency at a steady `rate` for `seconds`. */
-  async latencyAt(dataSources: string[], rate: number, seconds: number): Promise<Latency> {
+  /** Publish-to-callback latency at a steady `rate` for `seconds`, and where it goes, hop by hop. */
+  async latencyAt(dataSources: string[], rate: number, seconds: number): Promise<Latency & { hops: Record<Hop, Latency> }> {
     this.receiver.reset();
     let n = 0;
     await paced(rate, seconds, (count) => this.publishOnKafka(Array.from({ length: count }, () => benchEvent(dataSources[n++ % dataSources.length]))));
     await until(() => this.receiver.count >= n, 300_000, 'paced callbacks');
     await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
-    return latency(this.receiver.latencies);
+    return { ...latency(this.receiver.latencies), hops: await this.hops(new Map(this.receiver.arrivals)) };
+  }
+
+  /**
+   * Each hop's share, from the record timestamps of the topics between the services (each set
+   * by its producer's clock, the same clock as the receiver's on this one machine): when an event
+   * reached the ingest topic, the events topic, the deliveries topic, and its callback arrived.
+   */
+  private async hops(arrivals: Map<string, number>): Promise<Record<Hop, Latency>> {
+    const stamps = async (topic: 'ingest' | 'events' | 'deliveries', idOf: (value: { id?: string; eventId?: string }) => string | undefined) => {
+      const at = new Map<string, number>();
+      for (const record of await this.stack.kafka.readAll(topic)) {
+        const id = idOf(JSON.parse(record.value ?? '{}'));
+        if (id && arrivals.has(id)) at.set(id, record.timestamp);
+      }
+      return at;
+    };
+    const ingest = await stamps('ingest', (v) => v.id);
+    const events = await stamps('events', (v) => v.id);
+    const deliveries = await stamps('deliveries', (v) => v.eventId);
+    const between = (from: Map<string, number>, to: Map<string, number>) =>
+      latency([...arrivals.keys()].flatMap((id) => (from.has(id) && to.has(id) ? [to.get(id)! - from.get(id)!] : [])));
+    return {
+      ingestion: between(ingest, events),
+      evaluator: between(events, deliveries),
+      dispatcherToReceiver: between(deliveries, arrivals),
+    };
   }
 
   /** One event matching `subscriptions` subscriptions: time until the last callback arrives. */

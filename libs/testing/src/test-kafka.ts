@@ -9,6 +9,8 @@ export interface RawRecord {
   offset: string;
   key: string | null;
   value: string | null;
+  /** The record's timestamp (its producer's clock), ms since epoch. */
+  timestamp: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export class TestKafka {
           eachMessage: async ({ partition, message }) => {
             const end = remaining.get(partition);
             if (end === undefined || BigInt(message.offset) >= end) return;
-            records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+            records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, timestamp: Number(message.timestamp) });
             if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
             if (remaining.size === 0) {
               clearTimeout(timer);
