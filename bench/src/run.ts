@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   const http = await bench.httpIngestion(sources, 5_000);
   log('Tripline: latency at half the saturation rate...');
   const halfRate = Math.max(1, Math.floor(saturation.eventsPerSecond / 2));
+  // A warm-up at that rate first, discarded: many small fetches and produces take other code
+  // paths than the saturation run's large batches, in the services and in the broker's JVM (a
+  // broker the bench has just started spends twice the CPU until its JIT has compiled them).
+  await bench.latencyAt(sources, halfRate, 20);
   const tripLatency = await bench.latencyAt(sources, halfRate, 10);
   log('Tripline: fan-out to 10,000 subscriptions...');
   const fanOut = await bench.fanOut(10_000);
