@@ -9,18 +9,13 @@ import { SUBSCRIPTION_CHANGES_GROUP } from './subscription-changes.consumer';
  * matched before a subscription made just before it was applied: the gateway answered 201, the
  * event was accepted after that, and still nothing fires. Before matching a batch of events, the
  * evaluator waits until every subscription change published so far has been applied (the
- * changes group's committed offsets reached the topic's end).
- *
- * One check serves every batch that was already waiting when it began: the batches of one fetch
- * are handled side by side, and a check begun after a batch was handed over began after its
- * events were accepted, which is all the guarantee needs.
+ * changes group's committed offsets reached the topic's end). The consumer hands over a whole
+ * fetch at once (TopicConsumers gathers its partitions), so that is one check per fetch.
  */
 @Injectable()
 export class SubscriptionCatchUp {
   private readonly logger = new Logger(SubscriptionCatchUp.name);
   private admin?: Promise<Admin>;
-  /** The check in progress, or about to begin, and when it began. */
-  private check?: { begunAt: number | null; done: Promise<void> };
 
   constructor(
     private readonly kafka: KafkaConnection,
@@ -30,24 +25,7 @@ export class SubscriptionCatchUp {
   }
 
   /** Resolves once every subscription change published before this call has been applied. */
-  wait(): Promise<void> {
-    const requestedAt = performance.now();
-    const current = this.check;
-    if (current && (current.begunAt === null || current.begunAt >= requestedAt)) return current.done;
-    const check: { begunAt: number | null; done: Promise<void> } = { begunAt: null, done: Promise.resolve() };
-    // Begins on the next turn of the event loop, so batches handed over together share it.
-    check.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      check.begunAt = performance.now();
-      return this.caughtUp();
-    });
-    this.check = check;
-    void check.done.catch(() => undefined).finally(() => {
-      if (this.check === check) this.check = undefined;
-    });
-    return check.done;
-  }
-
-  private async caughtUp(): Promise<void> {
+  async wait(): Promise<void> {
     const admin = await (this.admin ??= this.connect());
     const topic = this.kafka.topicName('subscriptionChanges');
     const groupId = this.kafka.groupId(SUBSCRIPTION_CHANGES_GROUP);
