@@ -3,6 +3,7 @@ import { ServiceInfraModule } from '@tripline/http';
 import { EVALUATOR_ENV, type EvaluatorEnv } from './evaluator.env';
 import { EventsConsumer } from './matching/events.consumer';
 import { SubscriptionCatchUp } from './subscriptions/subscription-catch-up';
+import { KafkaSubscriptionChangeOffsets, SubscriptionChangeOffsets } from './subscriptions/subscription-change-offsets';
 import { SubscriptionChangesConsumer } from './subscriptions/subscription-changes.consumer';
 import { TriggerSubscriptionIndex } from './subscriptions/trigger-subscription-index';
 import { ObservationStore } from './thresholds/observation-store';
@@ -14,6 +15,7 @@ export function evaluatorModule(env: EvaluatorEnv) {
       { provide: EVALUATOR_ENV, useValue: env },
       TriggerSubscriptionIndex,
       SubscriptionChangesConsumer,
+      { provide: SubscriptionChangeOffsets, useClass: KafkaSubscriptionChangeOffsets },
       SubscriptionCatchUp,
       ObservationStore,
       EventsConsumer,

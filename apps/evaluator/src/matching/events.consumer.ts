@@ -13,8 +13,9 @@ import { isMeasured, observationOf, thresholdCandidate } from './threshold-trigg
 /**
  * Matches accepted events to subscriptions and emits one delivery request per firing. Per
  * batch: the observations are applied (one transaction), the subscriptions looked up (one
- * query), the requests published; then the offsets are committed. A redelivered batch yields
- * the same delivery ids, which the dispatcher de-duplicates.
+ * query, checked against the subscription changes published so far), the requests published;
+ * then the offsets are committed. A redelivered batch yields the same delivery ids, which the
+ * dispatcher de-duplicates.
  */
 @Injectable()
 export class EventsConsumer implements OnApplicationBootstrap {
@@ -35,10 +36,8 @@ export class EventsConsumer implements OnApplicationBootstrap {
     const candidates = [...events.flatMap(directCandidates), ...(await this.thresholdCandidates(events))];
     if (candidates.length === 0) return;
 
-    await this.catchUp.wait();
-    const subscriptions = await this.index.matching(
-      candidates.map((c) => ({ tenantId: c.event.tenantId, trigger: c.trigger, entityId: c.entityId })),
-    );
+    const keys = candidates.map((c) => ({ tenantId: c.event.tenantId, trigger: c.trigger, entityId: c.entityId }));
+    const subscriptions = await this.catchUp.read(() => this.index.matching(keys));
 
     const requestedAt = new Date().toISOString();
     const requests: DeliveryRequest[] = [];

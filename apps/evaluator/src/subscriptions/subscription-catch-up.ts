@@ -1,56 +1,53 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KafkaConnection } from '@tripline/kafka';
-import type { Admin } from 'kafkajs';
+import { Inject, Injectable } from '@nestjs/common';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
-import { SUBSCRIPTION_CHANGES_GROUP } from './subscription-changes.consumer';
+import { SubscriptionChangeOffsets, type AppliedOffsets, type PartitionEnds } from './subscription-change-offsets';
 
 /**
  * Events and subscription changes arrive on different topics, so without care an event could be
  * matched before a subscription made just before it was applied: the gateway answered 201, the
- * event was accepted after that, and still nothing fires. Before matching a batch of events, the
- * evaluator waits until every subscription change published so far has been applied (the
- * changes group's committed offsets reached the topic's end). The consumer hands over a whole
- * fetch at once (TopicConsumers gathers its partitions), so that is one check per fetch.
+ * event was accepted after that, and still nothing fires. So a match counts only once it is known
+ * to have seen every subscription change published before the match began.
+ *
+ * The check runs beside the query rather than before it: the topic's ends are read while the
+ * query runs, and compared with the applied offsets last read, which were read before the query
+ * began. In the steady state (no new subscription changes) that settles it: the check costs the
+ * ends' read, overlapped with the query, and not the group's offsets, which were read before
+ * every batch and awaited before the query. Only when changes are behind does it wait for them
+ * to be applied, and then run the query again.
  */
 @Injectable()
 export class SubscriptionCatchUp {
-  private readonly logger = new Logger(SubscriptionCatchUp.name);
-  private admin?: Promise<Admin>;
+  /** The applied offsets last read; they only grow, so an older reading is a safe lower bound. */
+  private applied: AppliedOffsets = new Map();
 
   constructor(
-    private readonly kafka: KafkaConnection,
+    private readonly offsets: SubscriptionChangeOffsets,
     @Inject(EVALUATOR_ENV) private readonly env: EvaluatorEnv,
-  ) {
-    kafka.onClose(async () => (await this.admin)?.disconnect());
+  ) {}
+
+  /** The query's result, from an index that held every subscription change published before this call. */
+  async read<T>(query: () => Promise<T>): Promise<T> {
+    const known = this.applied;
+    const [ends, result] = await Promise.all([this.offsets.ends(), query()]);
+    if (covers(known, ends)) return result;
+    await this.waitUntilApplied(ends);
+    return query();
   }
 
-  /** Resolves once every subscription change published before this call has been applied. */
-  async wait(): Promise<void> {
-    const admin = await (this.admin ??= this.connect());
-    const topic = this.kafka.topicName('subscriptionChanges');
-    const groupId = this.kafka.groupId(SUBSCRIPTION_CHANGES_GROUP);
+  private async waitUntilApplied(ends: PartitionEnds[]): Promise<void> {
     const deadline = Date.now() + this.env.SUBSCRIPTION_CATCH_UP_TIMEOUT_MS;
-    // Ends and commits are read side by side: both are read after this batch's events were
-    // accepted, so commits at or past the ends still cover every change made before them.
-    const fetchCommitted = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0];
-    const [ends, first] = await Promise.all([admin.fetchTopicOffsets(topic), fetchCommitted()]);
-    for (let committed = first; ; committed = await fetchCommitted()) {
-      const behind = ends.filter(({ partition, high, low }) => {
-        const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        return BigInt(offset === '-1' ? low : offset) < BigInt(high);
-      });
-      if (behind.length === 0) return;
+    for (;;) {
+      this.applied = await this.offsets.applied();
+      if (covers(this.applied, ends)) return;
       if (Date.now() > deadline) {
         throw new Error(`subscription changes not applied within ${this.env.SUBSCRIPTION_CATCH_UP_TIMEOUT_MS} ms; retrying the batch`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
 
-  private async connect(): Promise<Admin> {
-    const admin = this.kafka.kafka.admin();
-    await admin.connect();
-    this.logger.debug('admin connected');
-    return admin;
-  }
+/** Whether every partition has been applied up to its end (a partition never applied: up to its start). */
+function covers(applied: AppliedOffsets, ends: PartitionEnds[]): boolean {
+  return ends.every(({ partition, low, high }) => (applied.get(partition) ?? low) >= high);
 }
