@@ -56,11 +56,16 @@ type ClaimRow = EndpointRow & {
   attempt_count: number;
 };
 
-/** The delivery columns a claim returns, and its endpoint's, joined in the same round trip. */
-const CLAIM_COLUMNS = `
-  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.callback_url, c.body, c.attempt_count,
+type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed: boolean };
+
+/** A claimed delivery's endpoint, joined in the same round trip. */
+const ENDPOINT_COLUMNS = `
   e.status AS endpoint_status, e.tenant_id AS endpoint_tenant_id, e.callback_url AS endpoint_callback_url,
   e.secrets AS endpoint_secrets, e.failing_since AS endpoint_failing_since`;
+
+/** The delivery columns a claim returns, and its endpoint's. */
+const CLAIM_COLUMNS = `
+  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.callback_url, c.body, c.attempt_count, ${ENDPOINT_COLUMNS}`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
@@ -83,8 +88,10 @@ export class DeliveryLog {
    */
   async open(deliveries: NewDelivery[], claim: ReadonlySet<string> = new Set(), leaseMs = 0): Promise<{ inserted: number; claimed: ClaimedDelivery[] }> {
     if (deliveries.length === 0) return { inserted: 0, claimed: [] };
-    const col = <T>(f: (d: NewDelivery) => T) => deliveries.map(f);
-    const { rows } = await this.prisma.pool.query<ClaimRow & { claimed: boolean }>({
+    const byId = new Map(deliveries.map((d) => [d.id, { ...d, body: JSON.stringify(d.payload) }]));
+    const col = <T>(f: (d: NewDelivery & { body: string }) => T) => [...byId.values()].map(f);
+    // The new rows' own columns are not read back: the caller has them, bodies included.
+    const { rows } = await this.prisma.pool.query<OpenedRow>({
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
@@ -94,9 +101,9 @@ export class DeliveryLog {
           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
             AS t(id, tenant_id, subscription_id, event_id, trigger, callback_url, body, claim)
           ON CONFLICT (id) DO NOTHING
-          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, attempt_count, locked_until IS NOT NULL AS claimed
+          RETURNING id, subscription_id, created_at, locked_until IS NOT NULL AS claimed
         )
-        SELECT ${CLAIM_COLUMNS}, c.claimed
+        SELECT c.id, c.subscription_id, c.created_at, c.claimed, ${ENDPOINT_COLUMNS}
         FROM inserted c LEFT JOIN dispatch_endpoints e ON c.claimed AND e.subscription_id = c.subscription_id`,
       values: [
         col((d) => d.id),
@@ -105,12 +112,18 @@ export class DeliveryLog {
         col((d) => d.eventId),
         col((d) => d.trigger),
         col((d) => d.callbackUrl),
-        col((d) => JSON.stringify(d.payload)),
+        col((d) => d.body),
         col((d) => claim.has(d.id)),
         leaseMs,
       ],
     });
-    return { inserted: rows.length, claimed: toClaimed(rows.filter((r) => r.claimed)) };
+    const claimedRows = rows.filter((r) => r.claimed);
+    const endpoints = endpointsOf(claimedRows);
+    const claimed = claimedRows.map((r): ClaimedDelivery => {
+      const { tenantId, subscriptionId, trigger, callbackUrl, body } = byId.get(r.id)!;
+      return { id: r.id, trigger, createdAt: r.created_at, tenantId, subscriptionId, callbackUrl, body, attemptCount: 0, endpoint: endpoints.get(subscriptionId) ?? null };
+    });
+    return { inserted: rows.length, claimed };
   }
 
   /** Claims up to `limit` due deliveries (not those of `skipEndpoints`), each with its endpoint. */
