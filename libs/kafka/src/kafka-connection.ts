@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ALL_TOPICS, topics, type TopicDefinition, type TopicId } from '@tripline/contracts';
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { nestLogCreator } from './kafka-logger';
+import { keyPartitioner } from './key-partitioner';
 import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
 
 /** How long boot-time admin calls keep retrying a broker that is not answering well yet. */
@@ -29,7 +30,7 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
     });
     this.producer = this.kafka.producer({
       // Partition by key with the Java client's murmur2, so any producer in any language agrees.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: keyPartitioner,
       allowAutoTopicCreation: false,
       // Several publishes may be in flight at once; acks=all (below) keeps each durable.
       maxInFlightRequests: 5,
