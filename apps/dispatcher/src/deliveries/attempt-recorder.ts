@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
-import type { AttemptRecord } from './delivery-log';
+import { publishesOutcome, type AttemptRecord } from './delivery-log';
 
 interface Pending {
   record: AttemptRecord;
@@ -64,8 +64,8 @@ export class AttemptRecorder implements OnApplicationShutdown {
       text: `
         WITH input AS (
           SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
-            $9::timestamptz[], $10::boolean[], $11::text[])
-            AS t(id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, final, disabled_reason)
+            $9::timestamptz[], $10::boolean[], $11::text[], $12::boolean[])
+            AS t(id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, final, disabled_reason, outcome_pending)
         ),
         attempts AS (
           INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
@@ -75,7 +75,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
         )
         UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
           status = i.status, next_attempt_at = i.next_attempt_at, locked_until = NULL,
-          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.final AND i.status <> 'delivered', disabled_reason = i.disabled_reason
+          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.outcome_pending, disabled_reason = i.disabled_reason
         FROM input i WHERE d.id = i.id`,
       values: [
         col((r) => r.delivery.id),
@@ -89,6 +89,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
         col((r) => (r.finalStatus !== null ? null : new Date(now + (r.retryInMs ?? 0)))),
         col((r) => r.finalStatus !== null),
         col((r) => r.disableReason),
+        col((r) => publishesOutcome(r.finalStatus)),
       ],
     });
   }

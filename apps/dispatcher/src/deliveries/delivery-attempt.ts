@@ -7,7 +7,7 @@ import { RetrySchedule } from '../schedule/retry-schedule';
 import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
 import { judgeAttempt } from './attempt-verdict';
-import { DeliveryLog, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
+import { DeliveryLog, publishesOutcome, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
 
 /**
  * One attempt at one delivery: sign the exact body, POST it, and record what it means: done,
@@ -80,7 +80,7 @@ export class DeliveryAttempt {
       this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);
     }
     if (disableReason) this.logger.warn(`endpoint of subscription ${delivery.subscriptionId} disabled: ${disableReason}`);
-    return finalStatus !== null && finalStatus !== 'delivered';
+    return publishesOutcome(finalStatus);
   }
 }
 

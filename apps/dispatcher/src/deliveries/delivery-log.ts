@@ -6,6 +6,14 @@ import { endpointsOf, type Endpoint, type EndpointRow } from '../endpoints/dispa
 
 export type FinalStatus = 'delivered' | 'failed' | 'gone' | 'cancelled' | 'validated';
 
+/**
+ * Whether a delivery ending so goes to the outcomes topic (the outbox): the registry acts on
+ * failed, gone, cancelled and validated; a delivered callback changes nothing downstream.
+ */
+export function publishesOutcome(status: FinalStatus | null): boolean {
+  return status !== null && status !== 'delivered';
+}
+
 /** A delivery to record: a delivery request off Kafka, or one Tripline makes itself (the validation handshake). */
 export interface NewDelivery {
   id: string;
@@ -89,7 +97,8 @@ export class DeliveryLog {
   async open(deliveries: NewDelivery[], claim: ReadonlySet<string> = new Set(), leaseMs = 0): Promise<{ inserted: number; claimed: ClaimedDelivery[] }> {
     if (deliveries.length === 0) return { inserted: 0, claimed: [] };
     const byId = new Map(deliveries.map((d) => [d.id, { ...d, body: JSON.stringify(d.payload) }]));
-    const col = <T>(f: (d: NewDelivery & { body: string }) => T) => [...byId.values()].map(f);
+    const unique = [...byId.values()];
+    const col = <T>(f: (d: (typeof unique)[number]) => T) => unique.map(f);
     // The new rows' own columns are not read back: the caller has them, bodies included.
     const { rows } = await this.prisma.pool.query<OpenedRow>({
       name: 'deliveries.open',
