@@ -341,6 +341,10 @@ describe('Tripline under faults: killed services, broker and database restarts, 
     brokerDown = true;
     const overHttp = new EventFlow('bk-http', 'ds-bk', (batch, failures) => postUntilAccepted(batch, failures), 2);
     await until('ingestion has turned away a post while Kafka is down', () => overHttp.failures.length >= 1);
+    // A load balancer must see it too: every service's readiness names the broker as what is wrong.
+    await until('every service reports the broker unreachable', async () =>
+      Object.values(await readiness()).every((state) => state.startsWith('503') && state.includes('"kafkaBroker":false')),
+    );
     const duringOutage = [...overHttp.failures];
     const acceptedDuringOutage = overHttp.accepted.length;
     await startBroker();

@@ -7,7 +7,7 @@ export interface ReadinessReport {
   checks: Record<string, boolean>;
 }
 
-/** Ready means: the producer is connected, every consumer has joined its group, Postgres answers. */
+/** Ready means: a Kafka broker answers, every consumer has joined its group, Postgres answers. */
 @Injectable()
 export class Readiness {
   constructor(
@@ -17,11 +17,8 @@ export class Readiness {
   ) {}
 
   async report(): Promise<ReadinessReport> {
-    const checks = {
-      kafkaProducer: this.kafka.isProducerConnected,
-      kafkaConsumers: this.consumers.ready,
-      postgres: await this.prisma.isReachable(),
-    };
+    const [kafkaBroker, postgres] = await Promise.all([this.kafka.brokerReachable(), this.prisma.isReachable()]);
+    const checks = { kafkaBroker, kafkaConsumers: this.consumers.ready, postgres };
     return { ready: Object.values(checks).every(Boolean), checks };
   }
 }

@@ -7,6 +7,10 @@ import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
 
 /** How long boot-time admin calls keep retrying a broker that is not answering well yet. */
 const BOOT_RETRY_MS = 60_000;
+/** A readiness probe's answer is reused this long: several checkers in one second cost one request. */
+const BROKER_PROBE_TTL_MS = 1_000;
+/** A broker that has not answered a metadata request by then counts as unreachable. */
+const BROKER_PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Owns the service's one kafkajs client, its producer and its admin connection. Consumers are
@@ -17,7 +21,8 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   private readonly logger = new Logger(KafkaConnection.name);
   readonly kafka: Kafka;
   readonly producer: Producer;
-  private producerConnected = false;
+  private probeAdmin?: Admin;
+  private lastProbe?: { at: number; reachable: Promise<boolean> };
   private readonly closers: Array<() => Promise<void>> = [];
 
   constructor(@Inject(KAFKA_OPTIONS) readonly options: KafkaOptions) {
@@ -35,9 +40,6 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
       // Several publishes may be in flight at once; acks=all (below) keeps each durable.
       maxInFlightRequests: 5,
     });
-    // kafkajs reconnects on the next send after a broker outage; readiness follows both ways.
-    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
   }
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +49,6 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   async connect(): Promise<void> {
     await this.ensureTopics(ALL_TOPICS);
     await this.producer.connect();
-    this.producerConnected = true;
   }
 
   /** The topic's name on the broker: the contract's name in this deployment's namespace. */
@@ -60,8 +61,32 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
     return `${this.options.namespace}${this.options.clientId}.${group}`;
   }
 
-  get isProducerConnected(): boolean {
-    return this.producerConnected;
+  /**
+   * Whether a broker answers a metadata request now. Asked, not remembered: kafkajs' producer
+   * reports no disconnect when its broker goes away (it finds out, and reconnects, at the next
+   * send), so a flag kept from its events would say "connected" through a whole outage.
+   */
+  brokerReachable(): Promise<boolean> {
+    const now = Date.now();
+    if (this.lastProbe && now - this.lastProbe.at < BROKER_PROBE_TTL_MS) return this.lastProbe.reachable;
+    const reachable = this.probeBroker();
+    this.lastProbe = { at: now, reachable };
+    return reachable;
+  }
+
+  private async probeBroker(): Promise<boolean> {
+    // No retries: the probe's answer is about now, and the next probe is the retry.
+    const admin = (this.probeAdmin ??= this.kafka.admin({ retry: { retries: 0 } }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), BROKER_PROBE_TIMEOUT_MS)));
+    try {
+      await Promise.race([admin.connect().then(() => admin.describeCluster()), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -135,6 +160,6 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
-    this.producerConnected = false;
+    await this.probeAdmin?.disconnect().catch(() => undefined);
   }
 }
