@@ -9,11 +9,6 @@ export interface Outbound<T extends TopicId> {
   headers?: IHeaders;
 }
 
-/**
- * Typed publishing: the topic id picks the contract, so a wrong payload does not compile, and
- * the runtime schema checks it once more before it leaves (a bug here would otherwise reach
- * every consumer). Resolves only once the broker acknowledged with acks=all.
- */
 /** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
 
@@ -36,6 +31,11 @@ export function chunksOf<M extends { key?: string | null; value: string }>(messa
   return chunks;
 }
 
+/**
+ * Typed publishing: the topic id picks the contract, so a wrong payload does not compile, and
+ * the runtime schema checks it once more before it leaves (a bug here would otherwise reach
+ * every consumer). Resolves only once the broker acknowledged with acks=all.
+ */
 @Injectable()
 export class TopicPublisher {
   constructor(private readonly connection: KafkaConnection) {}
