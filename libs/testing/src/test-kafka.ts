@@ -53,9 +53,8 @@ export class TestKafka {
 
   /** Every record on the topic up to its current end, from all partitions. */
   async readAll(topic: TopicId): Promise<RawRecord[]> {
-    const admin = await this.connectAdmin();
     const name = this.topicName(topic);
-    const ends = (await admin.fetchTopicOffsets(name)).filter((p) => BigInt(p.high) > BigInt(p.low));
+    const ends = (await this.topicOffsets(name)).filter((p) => BigInt(p.high) > BigInt(p.low));
     if (ends.length === 0) return [];
     const records: RawRecord[] = [];
     const consumer = this.kafka.consumer({ groupId: `tripline-tests-reader-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
@@ -97,7 +96,7 @@ export class TestKafka {
   async waitForGroup(groupId: string, topic: TopicId, timeoutMs = 30_000): Promise<void> {
     const admin = await this.connectAdmin();
     const name = this.topicName(topic);
-    const ends = await admin.fetchTopicOffsets(name);
+    const ends = await this.topicOffsets(name);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [committed] = await admin.fetchOffsets({ groupId, topics: [name] });
@@ -114,6 +113,25 @@ export class TestKafka {
   async close(): Promise<void> {
     await this.producer?.disconnect();
     await this.admin?.disconnect();
+  }
+
+  /**
+   * Each partition's start and end. Retried on errors the broker marks retriable: just after a
+   * topic is created, its metadata can already name a leader that has not yet taken the
+   * partition over, and answers "not the leader" for a moment (kafkajs retries this call only
+   * for an unknown topic).
+   */
+  private async topicOffsets(name: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+    const admin = await this.connectAdmin();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return await admin.fetchTopicOffsets(name);
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   private async connectAdmin(): Promise<Admin> {
