@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-/** Timestamps cross every boundary as ISO 8601 strings with an explicit offset. */
-export const IsoDateTime = z.iso.datetime({ offset: true });
-
-/** Ids chosen by producers (event ids, entity ids, run ids): opaque, bounded strings. */
-export const ExternalId = z.string().trim().min(1).max(200);
+export { Code, Count, DisplayName, ExternalId, FiniteNumber, IsoDateTime, freeText, singleLine } from './storable';
 
 export const TenantId = z.uuid();
 export type TenantId = z.infer<typeof TenantId>;

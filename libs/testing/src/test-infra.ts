@@ -105,17 +105,20 @@ export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 /**
  * The run's own database on the given server (named tripline_test, never the server's own
  * database, so a DATABASE_URL pointing at real data is not touched), emptied and migrated.
+ * TRIPLINE_TEST_DATABASE names another (tripline_test_*), so two checkouts can run at once.
  */
 async function freshDatabase(serverUrl: string): Promise<string> {
+  const name = process.env.TRIPLINE_TEST_DATABASE ?? 'tripline_test';
+  if (!/^tripline_test(_[a-z0-9]+)?$/.test(name)) throw new Error(`TRIPLINE_TEST_DATABASE must be tripline_test or tripline_test_<suffix>, not ${name}`);
   const url = new URL(serverUrl);
-  url.pathname = '/tripline_test';
+  url.pathname = `/${name}`;
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
-    await client.query('DROP DATABASE IF EXISTS tripline_test WITH (FORCE)');
-    await client.query('CREATE DATABASE tripline_test');
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExternalId, IsoDateTime } from '../common';
+import { Code, DisplayName, ExternalId, freeText, IsoDateTime } from '../common';
 
 export const DATASOURCE_REFRESH_COMPLETED = 'datasource.refresh.completed';
 
@@ -13,15 +13,15 @@ export const FINAL_FAILURE_STATUSES: readonly RefreshStatus[] = ['failed', 'time
 
 export const DataSourceRefreshData = z.object({
   dataSourceId: ExternalId,
-  dataSourceName: z.string().trim().min(1).max(500),
+  dataSourceName: DisplayName,
   runId: ExternalId,
   status: RefreshStatus,
   startedAt: IsoDateTime,
   completedAt: IsoDateTime,
   error: z
     .object({
-      code: z.string().min(1).max(200),
-      message: z.string().max(4000),
+      code: Code,
+      message: freeText(4000),
     })
     .optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExternalId, IsoDateTime } from '../common';
+import { Count, DisplayName, ExternalId, FiniteNumber, IsoDateTime } from '../common';
 
 export const MEASURE_REFRESHED = 'measure.refreshed';
 
@@ -10,8 +10,8 @@ export const MeasureRefreshedEvent = z.object({
   occurredAt: IsoDateTime,
   data: z.object({
     measureId: ExternalId,
-    measureName: z.string().trim().min(1).max(500),
-    value: z.number().refine(Number.isFinite, 'must be a finite number'),
+    measureName: DisplayName,
+    value: FiniteNumber,
     runId: ExternalId.optional(),
   }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExternalId, IsoDateTime } from '../common';
+import { DisplayName, ExternalId, IsoDateTime } from '../common';
 import { RunStatus, StepStatus } from './run-status';
 
 export const REFRESH_COMPLETED = 'refresh.completed';
@@ -7,7 +7,7 @@ export const REFRESH_COMPLETED = 'refresh.completed';
 export const RefreshComponent = z.object({
   kind: z.enum(['dataSource', 'unification', 'segment', 'measure']),
   id: ExternalId,
-  name: z.string().trim().min(1).max(500),
+  name: DisplayName,
   status: StepStatus,
 });
 export type RefreshComponent = z.infer<typeof RefreshComponent>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExternalId, IsoDateTime } from '../common';
+import { Count, DisplayName, ExternalId, FiniteNumber, IsoDateTime } from '../common';
 
 export const SEGMENT_REFRESHED = 'segment.refreshed';
 
@@ -10,8 +10,8 @@ export const SegmentRefreshedEvent = z.object({
   occurredAt: IsoDateTime,
   data: z.object({
     segmentId: ExternalId,
-    segmentName: z.string().trim().min(1).max(500),
-    memberCount: z.number().int().min(0),
+    segmentName: DisplayName,
+    memberCount: Count,
     runId: ExternalId.optional(),
   }),
 });

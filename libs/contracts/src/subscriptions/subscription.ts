@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { IsoDateTime, TenantId } from '../common';
+import { IsoDateTime, singleLine, TenantId } from '../common';
 import { TriggerName } from './triggers';
 
-export const CallbackUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .max(2048);
+export const CallbackUrl = singleLine(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048));
 
 /** pending_validation: waiting for the callback to answer the validation handshake. */
 export const SubscriptionStatus = z.enum(['active', 'pending_validation', 'disabled', 'deleted']);
