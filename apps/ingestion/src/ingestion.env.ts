@@ -6,6 +6,13 @@ export const IngestionEnv = z.object({
   PORT: port(3001),
   /** Most events one `POST /v1/events` may carry. */
   INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
+  /**
+   * Largest event, in bytes as published (JSON, with its tenant and time of receipt). Kafka's
+   * default limit on one message is 1 MB, and every hop after ingestion copies parts of an event:
+   * an event past this is refused with a 413 (or dead-lettered from the ingest topic), never
+   * accepted and then stuck.
+   */
+  INGEST_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(900 * 1024).default(256 * 1024),
 });
 export type IngestionEnv = z.infer<typeof IngestionEnv>;
 export const INGESTION_ENV = Symbol('INGESTION_ENV');

@@ -5,3 +5,4 @@ export * from './kafka.options';
 export * from './topic-consumer';
 export * from './topic-publisher';
 export * from './request-reply';
+export * from './handler-failure';

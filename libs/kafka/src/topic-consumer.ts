@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DeadLetter, TopicId } from '@tripline/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { deadLetterFor } from './dead-letters';
+import { DEFAULT_BACKOFF_MS, handleIsolated } from './poison-isolation';
 import { decode, type Inbound } from './inbound-message';
 import { KafkaConnection } from './kafka-connection';
 import { OffsetCommitter } from './offset-committer';
@@ -36,8 +37,11 @@ export interface ConsumerSpec<T extends TopicId> {
   lingerMs?: number;
   /**
    * Handles the valid messages of one fetch: every partition's, each partition's in order.
-   * Resolving means their work is durable; the offsets are committed after that. Throwing means
-   * "not now" (e.g. the database is down): nothing is committed and they are fetched again.
+   * Resolving means their work is durable; the offsets are committed after that. Throwing an
+   * outage (the database or broker unreachable, or `Unavailable`) means "not now": nothing is
+   * committed and they are fetched again. Throwing anything else is retried, then the messages
+   * are handled in ever smaller parts until the one that fails alone is found and dead-lettered
+   * with the error (`poison-isolation.ts`); it may be called several times for one fetch.
    */
   handle(messages: Array<Inbound<T>>, context: BatchContext): Promise<void | Array<Rejection<T>>>;
 }
@@ -222,7 +226,11 @@ export class TopicConsumers {
     }
 
     if (valid.length > 0) {
-      const rejected = (await spec.handle(valid, { heartbeat: () => live[0].heartbeat() })) ?? [];
+      const heartbeat = () => live[0].heartbeat();
+      const rejected = await handleIsolated(valid, async (part) => (await spec.handle(part, { heartbeat })) ?? [], {
+        backoffMs: DEFAULT_BACKOFF_MS,
+        heartbeat,
+      });
       for (const { message, reason } of rejected) {
         const raw = live.find((p) => p.batch.partition === message.partition)?.batch.messages.find((m) => m.offset === message.offset);
         if (raw) dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));

@@ -1,6 +1,7 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { AcceptedEvent, DeliveryRequest } from '@tripline/contracts';
 import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
 import { ObservationStore } from '../thresholds/observation-store';
@@ -25,6 +26,7 @@ export class EventsConsumer implements OnApplicationBootstrap {
     private readonly index: TriggerSubscriptionIndex,
     private readonly catchUp: SubscriptionCatchUp,
     private readonly observations: ObservationStore,
+    @Inject(EVALUATOR_ENV) private readonly env: EvaluatorEnv,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,7 +35,8 @@ export class EventsConsumer implements OnApplicationBootstrap {
 
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {
     const events = batch.map((m) => m.value);
-    const candidates = [...events.flatMap(directCandidates), ...(await this.thresholdCandidates(events))];
+    const direct = events.flatMap((event) => directCandidates(event, this.env.DELIVERY_MAX_COMPONENTS_BYTES));
+    const candidates = [...direct, ...(await this.thresholdCandidates(events))];
     if (candidates.length === 0) return;
 
     const keys = candidates.map((c) => ({ tenantId: c.event.tenantId, trigger: c.trigger, entityId: c.entityId }));
@@ -72,12 +75,12 @@ export class EventsConsumer implements OnApplicationBootstrap {
 }
 
 /** Triggers an event fires on its own, without history. */
-function directCandidates(event: AcceptedEvent): Candidate[] {
+function directCandidates(event: AcceptedEvent, componentBytes: number): Candidate[] {
   switch (event.type) {
     case 'datasource.refresh.completed':
       return refreshCandidates(event);
     case 'refresh.completed':
-      return fullRefreshCandidates(event);
+      return fullRefreshCandidates(event, componentBytes);
     case 'unification.completed':
       return unificationCandidates(event);
     case 'segment.refreshed':

@@ -1,14 +1,16 @@
 import type { AcceptedEventOf } from '@tripline/contracts';
 import { commonPayload, type Candidate } from './candidate';
+import { componentsWithin } from './payload-components';
 
 /**
  * A completed full refresh fires once per run (the run id, not the event id, is the
  * occurrence: a run reported twice fires once). Scheduled runs only, unless the subscription
  * asked for manual ones too; partial refreshes fire nothing.
  */
-export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'>): Candidate[] {
+export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'>, componentBytes: number): Candidate[] {
   const { data } = event;
   if (data.scope !== 'full') return [];
+  const listed = componentsWithin(data.components, componentBytes);
   return [
     {
       event,
@@ -27,7 +29,8 @@ export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'
           completedAt: data.completedAt,
           componentCount: data.components.length,
           failedComponentCount: data.components.filter((c) => c.status !== 'succeeded').length,
-          components: data.components,
+          components: listed.components,
+          componentsTruncated: listed.truncated,
         };
       },
     },

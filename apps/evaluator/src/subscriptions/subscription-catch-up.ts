@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Unavailable } from '@tripline/kafka';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
 import { SubscriptionChangeOffsets, type AppliedOffsets, type PartitionEnds } from './subscription-change-offsets';
 
@@ -40,7 +41,7 @@ export class SubscriptionCatchUp {
       this.applied = await this.offsets.applied();
       if (covers(this.applied, ends)) return;
       if (Date.now() > deadline) {
-        throw new Error(`subscription changes not applied within ${this.env.SUBSCRIPTION_CATCH_UP_TIMEOUT_MS} ms; retrying the batch`);
+        throw new Unavailable(`subscription changes not applied within ${this.env.SUBSCRIPTION_CATCH_UP_TIMEOUT_MS} ms; retrying the batch`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

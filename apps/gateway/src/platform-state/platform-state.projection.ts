@@ -68,7 +68,7 @@ export class PlatformStateProjection implements OnApplicationBootstrap {
     await this.prisma.$executeRaw`
       INSERT INTO segment_states (tenant_id, segment_id, name, member_count, last_run_id, last_event_id, last_occurred_at)
       SELECT * FROM unnest(${col((e) => e.tenantId)}::uuid[], ${col((e) => e.data.segmentId)}::text[], ${col((e) => e.data.segmentName)}::text[],
-        ${col((e) => e.data.memberCount)}::int[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => e.occurredAt)}::timestamptz[])
+        ${col((e) => e.data.memberCount)}::bigint[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => e.occurredAt)}::timestamptz[])
       ON CONFLICT (tenant_id, segment_id) DO UPDATE SET
         name = EXCLUDED.name, member_count = EXCLUDED.member_count, last_run_id = EXCLUDED.last_run_id,
         last_event_id = EXCLUDED.last_event_id, last_occurred_at = EXCLUDED.last_occurred_at

@@ -113,7 +113,7 @@ export function dataSourceView(r: Row<'dataSourceState'>): DataSourceView {
 }
 
 export function segmentView(r: Row<'segmentState'>): SegmentView {
-  return { segmentId: r.segmentId, name: r.name, memberCount: r.memberCount, lastRunId: r.lastRunId, observedAt: r.lastOccurredAt.toISOString() };
+  return { segmentId: r.segmentId, name: r.name, memberCount: Number(r.memberCount), lastRunId: r.lastRunId, observedAt: r.lastOccurredAt.toISOString() };
 }
 
 export function measureView(r: Row<'measureState'>): MeasureView {

@@ -1,6 +1,7 @@
 import { describeIssues, EventInput, type FieldIssue } from '@tripline/contracts';
 
-export type ParsedBatch = { ok: true; events: EventInput[] } | { ok: false; issues: FieldIssue[] };
+/** `single`: the body was one event, not `{"events": [...]}`. */
+export type ParsedBatch = { ok: true; events: EventInput[]; single: boolean } | { ok: false; issues: FieldIssue[] };
 
 /**
  * A body is one event, or `{"events": [...]}`. All or nothing: one bad event rejects the
@@ -11,7 +12,7 @@ export function parseEventBatch(body: unknown, maxBatch: number): ParsedBatch {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, issues: [{ path: '(root)', message: 'expected an event object or {"events": [...]}' }] };
   }
-  if (!('events' in body)) return parseEach([body], (i) => (i === 0 ? '' : `[${i}]`));
+  if (!('events' in body)) return parseEach([body], (i) => (i === 0 ? '' : `[${i}]`), true);
 
   const list = (body as { events: unknown }).events;
   if (!Array.isArray(list) || list.length === 0) {
@@ -20,10 +21,10 @@ export function parseEventBatch(body: unknown, maxBatch: number): ParsedBatch {
   if (list.length > maxBatch) {
     return { ok: false, issues: [{ path: 'events', message: `at most ${maxBatch} events per request, got ${list.length}` }] };
   }
-  return parseEach(list, (i) => `events[${i}]`);
+  return parseEach(list, (i) => `events[${i}]`, false);
 }
 
-function parseEach(items: unknown[], pathOf: (index: number) => string): ParsedBatch {
+function parseEach(items: unknown[], pathOf: (index: number) => string, single: boolean): ParsedBatch {
   const events: EventInput[] = [];
   const issues: FieldIssue[] = [];
   items.forEach((item, index) => {
@@ -31,5 +32,5 @@ function parseEach(items: unknown[], pathOf: (index: number) => string): ParsedB
     if (parsed.success) events.push(parsed.data);
     else issues.push(...describeIssues(parsed.error, pathOf(index)));
   });
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, events };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, events, single };
 }

@@ -1,6 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
 import { TopicPublisher } from '@tripline/kafka';
+import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
+
+/** An event too large to travel: its place in the request and its size as it would be published. */
+export interface OversizedEvent {
+  index: number;
+  bytes: number;
+}
 
 /**
  * The one way into the pipeline, for HTTP and Kafka alike: stamps the tenant and the time of
@@ -9,15 +16,41 @@ import { TopicPublisher } from '@tripline/kafka';
  */
 @Injectable()
 export class EventIntake {
-  constructor(private readonly publisher: TopicPublisher) {}
+  constructor(
+    private readonly publisher: TopicPublisher,
+    @Inject(INGESTION_ENV) private readonly env: IngestionEnv,
+  ) {}
+
+  get maxEventBytes(): number {
+    return this.env.INGEST_MAX_EVENT_BYTES;
+  }
+
+  /**
+   * The events that would be larger than INGEST_MAX_EVENT_BYTES once stamped. Checked before
+   * anything is published: the broker would refuse such an event every time, and a retry would
+   * never help, so it must be refused for good at the door.
+   */
+  oversized(tenantId: string, events: readonly EventInput[], source: AcceptedEvent['source']): OversizedEvent[] {
+    const stamped = this.stamp(tenantId, events, source);
+    const out: OversizedEvent[] = [];
+    stamped.forEach((event, index) => {
+      const bytes = Buffer.byteLength(JSON.stringify(event));
+      if (bytes > this.env.INGEST_MAX_EVENT_BYTES) out.push({ index, bytes });
+    });
+    return out;
+  }
 
   async accept(tenantId: string, events: readonly EventInput[], source: AcceptedEvent['source']): Promise<number> {
-    const receivedAt = new Date().toISOString();
-    const accepted: AcceptedEvent[] = events.map((event) => ({ ...event, tenantId, receivedAt, source }));
+    const accepted = this.stamp(tenantId, events, source);
     await this.publisher.publish(
       'events',
       accepted.map((event) => ({ key: eventPartitionKey(event), value: event })),
     );
     return accepted.length;
+  }
+
+  private stamp(tenantId: string, events: readonly EventInput[], source: AcceptedEvent['source']): AcceptedEvent[] {
+    const receivedAt = new Date().toISOString();
+    return events.map((event) => ({ ...event, tenantId, receivedAt, source }));
   }
 }

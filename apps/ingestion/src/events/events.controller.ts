@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, PayloadTooLargeException, Post, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
 import { parseEventBatch } from './event-batch';
@@ -23,6 +23,16 @@ export class EventsController {
         message: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
         issues: parsed.issues,
       });
+    }
+    const oversized = this.intake.oversized(tenantId, parsed.events, 'http');
+    if (oversized.length > 0) {
+      const limit = this.intake.maxEventBytes;
+      const issues = oversized.map(({ index, bytes }) => ({
+        path: parsed.single ? '(root)' : `events[${index}]`,
+        message: `the event is ${bytes} bytes as published; the limit is ${limit} bytes (INGEST_MAX_EVENT_BYTES)`,
+      }));
+      // Final: the same event will never fit. Large parts (a full refresh's components) belong in smaller events.
+      throw new PayloadTooLargeException({ error: 'event_too_large', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), limit, issues });
     }
     return { accepted: await this.intake.accept(tenantId, parsed.events, 'http') };
   }

@@ -31,6 +31,11 @@ export class IngestTopicConsumer implements OnApplicationBootstrap {
         rejected.push({ message, reason: `unknown tenantId ${tenantId}` });
         continue;
       }
+      const [tooLarge] = this.intake.oversized(tenantId, [event], 'kafka');
+      if (tooLarge) {
+        rejected.push({ message, reason: `the event is ${tooLarge.bytes} bytes as published; the limit is ${this.intake.maxEventBytes} bytes (INGEST_MAX_EVENT_BYTES)` });
+        continue;
+      }
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);
     }
     await Promise.all([...byTenant].map(([tenantId, events]) => this.intake.accept(tenantId, events, 'kafka')));

@@ -65,7 +65,13 @@ export const FullRefreshCompletedPayload = z.object({
   completedAt: IsoDateTime,
   componentCount: z.number().int().describe('Components the run refreshed'),
   failedComponentCount: z.number().int().describe('Components that did not succeed'),
-  components: z.array(RefreshComponent).describe('Each data source, unification, segment and measure, with its outcome'),
+  components: z
+    .array(RefreshComponent)
+    .describe('Each data source, unification, segment and measure, with its outcome; when the run had too many to list, those that did not succeed come first'),
+  componentsTruncated: z
+    .boolean()
+    .default(false)
+    .describe('Whether the run had more components than are listed here (the counts cover them all; the refresh runs action lists every one)'),
 });
 export type FullRefreshCompletedPayload = z.infer<typeof FullRefreshCompletedPayload>;
 

@@ -1,0 +1,61 @@
+import { handleIsolated } from './poison-isolation';
+import { Unavailable } from './handler-failure';
+
+const policy = { backoffMs: [1, 2, 3], heartbeat: async () => undefined, sleep: async () => undefined };
+
+describe('handleIsolated: a poison message never stalls the others', () => {
+  it('finds the one message that fails alone, refuses it with the error, and handles every other, in order', async () => {
+    const handled: number[] = [];
+    const messages = Array.from({ length: 37 }, (_, n) => n);
+    const refused = await handleIsolated(
+      messages,
+      async (part) => {
+        if (part.includes(23)) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+        handled.push(...part);
+        return [];
+      },
+      policy,
+    );
+    expect(refused).toEqual([{ message: 23, reason: expect.stringContaining('invalid byte sequence') }]);
+    expect(handled).toEqual(messages.filter((n) => n !== 23));
+  });
+
+  it('retries a lone message on the backoff schedule before refusing it, and keeps it when a retry succeeds', async () => {
+    let calls = 0;
+    const refused = await handleIsolated(
+      ['deadlocked'],
+      async () => {
+        if (++calls < 3) throw new Error('deadlock detected');
+        return [];
+      },
+      policy,
+    );
+    expect(refused).toEqual([]);
+    expect(calls).toBe(3);
+  });
+
+  it('never refuses anything because of an outage: the error goes up, so the fetch is retried as a whole', async () => {
+    const outages = [
+      new Unavailable('subscription changes not applied yet'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('x'), { code: '08006' }) }),
+      Object.assign(new Error('broker gone'), { name: 'KafkaJSNumberOfRetriesExceeded' }),
+    ];
+    for (const outage of outages) {
+      let calls = 0;
+      await expect(
+        handleIsolated([1, 2, 3], async () => {
+          calls++;
+          throw outage;
+        }, policy),
+      ).rejects.toBe(outage);
+      expect(calls).toBe(1);
+    }
+  });
+
+  it('passes on what the handler itself refuses', async () => {
+    const refused = await handleIsolated([1, 2], async (part) => part.filter((n) => n === 2).map((n) => ({ message: n, reason: 'unknown tenant' })), policy);
+    expect(refused).toEqual([{ message: 2, reason: 'unknown tenant' }]);
+  });
+});
