@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from '@tripline/contracts';
 import { isolatedNamespace, testInfra, TestKafka } from '@tripline/testing';
+import { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { KafkaConnection, TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
 
@@ -84,5 +85,77 @@ describe('topic consumers, against the real Kafka', () => {
     await reachedMarker;
     await second.close();
     expect(again).toEqual([marker.deliveryId]);
+  });
+
+  describe('a message the handler cannot process', () => {
+    let pool: Pool;
+    beforeAll(async () => {
+      pool = new Pool({ connectionString: testInfra().databaseUrl, max: 2 });
+      await pool.query('CREATE TABLE IF NOT EXISTS consumer_poison_test (delivery_id uuid PRIMARY KEY, last_error text)');
+    });
+    afterAll(async () => pool?.end());
+
+    it('is dead-lettered with the error once it fails alone, and every other message of its fetch is processed, in order', async () => {
+      // A real failure: Postgres refuses U+0000 in text. The consumer knows nothing of why.
+      const subscriptionId = randomUUID();
+      const sent = Array.from({ length: 40 }, (_, n) => ({ ...outcome(n, subscriptionId), lastError: n === 17 ? 'bad\u0000byte' : `error ${n}` }));
+      const { consumers, close } = await connect();
+      await kafka.publish('deliveryOutcomes', sent.map((o) => ({ key: o.subscriptionId, value: o })));
+      const written: number[] = [];
+      await consumers.start({
+        topic: 'deliveryOutcomes',
+        group: 'poison',
+        handle: async (batch) => {
+          const mine = batch.filter((m) => m.value.subscriptionId === subscriptionId);
+          if (mine.length === 0) return;
+          await pool.query(
+            'INSERT INTO consumer_poison_test (delivery_id, last_error) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING',
+            [mine.map((m) => m.value.deliveryId), mine.map((m) => m.value.lastError)],
+          );
+          written.push(...mine.map((m) => m.value.attempts));
+        },
+      });
+      try {
+        await kafka.waitForGroup(kafka.groupId('tripline-consumers-test', 'poison'), 'deliveryOutcomes', 60_000);
+        const stored = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM consumer_poison_test WHERE delivery_id = ANY($1::uuid[])', [sent.map((o) => o.deliveryId)]);
+        expect(stored.rows[0].n).toBe(39);
+        // In order, with nothing after the poison lost (a part handled before a split may be handled twice).
+        expect([...new Set(written)]).toEqual(sent.filter((_, n) => n !== 17).map((o) => o.attempts));
+        const letters = (await kafka.readValues('deadLetters')).filter((l) => l.source.consumerGroup.endsWith('.poison'));
+        expect(letters).toHaveLength(1);
+        expect(JSON.parse(letters[0].payload!)).toMatchObject({ deliveryId: sent[17].deliveryId });
+        expect(letters[0].reason).toMatch(/failed on this message alone.*(0x00|\\u0000|invalid byte sequence|unsupported Unicode)/);
+        expect(consumers.ready).toBe(true);
+      } finally {
+        await close();
+      }
+    });
+
+    it('is not dead-lettered while the failure is an outage: the fetch is retried until it goes through', async () => {
+      const subscriptionId = randomUUID();
+      const sent = Array.from({ length: 5 }, (_, n) => outcome(n, subscriptionId));
+      const { consumers, close } = await connect();
+      await kafka.publish('deliveryOutcomes', sent.map((o) => ({ key: o.subscriptionId, value: o })));
+      let outages = 0;
+      const handled = new Set<string>();
+      await consumers.start({
+        topic: 'deliveryOutcomes',
+        group: 'outage',
+        handle: async (batch) => {
+          const mine = batch.filter((m) => m.value.subscriptionId === subscriptionId);
+          if (mine.length === 0) return;
+          // Postgres unreachable, the way node-postgres reports it, for the first three tries.
+          if (outages++ < 3) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          for (const m of mine) handled.add(m.value.deliveryId);
+        },
+      });
+      try {
+        await kafka.waitForGroup(kafka.groupId('tripline-consumers-test', 'outage'), 'deliveryOutcomes', 90_000);
+        expect(handled).toEqual(new Set(sent.map((o) => o.deliveryId)));
+        expect((await kafka.readValues('deadLetters')).filter((l) => l.source.consumerGroup.endsWith('.outage'))).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
   });
 });

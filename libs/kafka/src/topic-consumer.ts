@@ -196,7 +196,9 @@ export class TopicConsumers {
         setImmediate(() => {
           const fetch = state.gathered.splice(0);
           if (state.closed) return fetch.forEach((g) => g.done());
-          const handling = this.processFetch(spec, groupId, state, fetch.map((g) => g.payload));
+          // Tracked before the handler starts: a handler that stops the service (a shutdown signal
+          // in the middle of it) must find its own fetch among those stopping waits for.
+          const handling = Promise.resolve().then(() => this.processFetch(spec, groupId, state, fetch.map((g) => g.payload)));
           const tracked = handling.catch(() => undefined).finally(() => state.handling.delete(tracked));
           state.handling.add(tracked);
           handling
