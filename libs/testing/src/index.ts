@@ -10,3 +10,4 @@ export * from './http-json';
 export * from './subscription-fixture';
 export * from './faults';
 export * from './test-stack';
+export * from './hostile-arbitraries';
