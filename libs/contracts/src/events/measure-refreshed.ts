@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, DisplayName, ExternalId, FiniteNumber, IsoDateTime } from '../common';
+import { DisplayName, ExternalId, FiniteNumber, IsoDateTime } from '../common';
 
 export const MEASURE_REFRESHED = 'measure.refreshed';
 

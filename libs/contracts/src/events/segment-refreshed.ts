@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, DisplayName, ExternalId, FiniteNumber, IsoDateTime } from '../common';
+import { Count, DisplayName, ExternalId, IsoDateTime } from '../common';
 
 export const SEGMENT_REFRESHED = 'segment.refreshed';
 
