@@ -6,6 +6,7 @@ import {
   refreshEvent,
   segmentEvent,
   startStack,
+  E2E_ADMIN_TOKEN,
   type CallbackReceiver,
   type Json,
   type ServiceProcesses,
@@ -148,5 +149,24 @@ describe('Tripline end to end: no input stops anyone else', () => {
     const letter = (await deadLetters()).find((l) => l.payloadBytes === 300 * 1024);
     expect(letter).toMatchObject({ payloadEncoding: 'utf8', payloadTruncated: true, reason: expect.stringMatching(/not JSON/) });
     await probeFires();
+  });
+
+  it('query parameters, cursors and tenant names with a NUL are refused with 400 naming the field, not a 500 from Postgres', async () => {
+    for (const query of ['name=a%00b', 'since=0000-01-01T00:00:00Z']) {
+      const path = query.startsWith('name') ? '/v1/segments' : '/v1/refresh-runs';
+      const res = await gateway('GET', `${path}?${query}`);
+      expect(res.status).toBe(400);
+      expect((await json(res)).issues[0].path).toBe(query.split('=')[0]);
+    }
+    const cursor = Buffer.from(JSON.stringify(['a\u0000b', 'x'])).toString('base64url');
+    const res = await gateway('GET', `/v1/segments?cursor=${cursor}`);
+    expect(res.status).toBe(400);
+    expect((await json(res)).issues[0].path).toBe('cursor');
+    const tenant = await fetch(`${services.url('gateway')}/v1/admin/tenants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+      body: JSON.stringify({ name: 'Contoso\u0000' }),
+    });
+    expect(tenant.status).toBe(400);
   });
 });

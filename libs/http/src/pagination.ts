@@ -20,7 +20,7 @@ export function decodeCursor(cursor: string | undefined, length: number, valid: 
   if (cursor === undefined) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string') && valid(key)) return key;
+    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string' && !k.includes('\u0000')) && valid(key)) return key;
   } catch {
     // not base64url JSON: refused below
   }

@@ -1,7 +1,8 @@
 import { createZodDto } from 'nestjs-zod';
+import { singleLine } from '@tripline/contracts';
 import { z } from 'zod';
 
-export const CreateTenant = z.object({ name: z.string().trim().min(1).max(200).describe('A name for the tenant (data platform instance)') });
+export const CreateTenant = z.object({ name: singleLine(z.string().trim().min(1).max(200)).describe('A name for the tenant (data platform instance)') });
 export class CreateTenantDto extends createZodDto(CreateTenant) {}
 
 export const TenantCreated = z.object({

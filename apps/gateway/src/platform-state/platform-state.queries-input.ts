@@ -1,10 +1,10 @@
-import { RefreshStatus, RunStatus } from '@tripline/contracts';
+import { IsoDateTime, RefreshStatus, RunStatus, singleLine } from '@tripline/contracts';
 import { PageQuery } from '@tripline/http';
 import { z } from 'zod';
 import { RunKind } from './platform-state.views';
 
 /** The filters and paging of each read action. */
-const nameFilter = z.string().trim().min(1).max(200).optional().describe('Only items whose name contains this (any case)');
+const nameFilter = singleLine(z.string().trim().min(1).max(200)).optional().describe('Only items whose name contains this (any case)');
 
 export const DataSourcesQuery = z.object({ ...PageQuery, status: RefreshStatus.optional().describe('Only data sources whose last refresh ended so'), name: nameFilter });
 export const SegmentsQuery = z.object({ ...PageQuery, name: nameFilter });
@@ -13,6 +13,6 @@ export const RefreshRunsQuery = z.object({
   ...PageQuery,
   kind: RunKind.optional().describe('full, partial or unification'),
   status: RunStatus.optional(),
-  since: z.iso.datetime({ offset: true }).optional().describe('Only runs completed at or after this time'),
-  until: z.iso.datetime({ offset: true }).optional().describe('Only runs completed before this time'),
+  since: IsoDateTime.optional().describe('Only runs completed at or after this time'),
+  until: IsoDateTime.optional().describe('Only runs completed before this time'),
 });
