@@ -27,6 +27,7 @@ describe('storable field rules', () => {
     expect(IsoDateTime.safeParse('0001-01-01T00:30:00+01:00').success).toBe(false);
     expect(IsoDateTime.safeParse('9999-12-31T23:59:59-01:00').success).toBe(false);
     expect(IsoDateTime.safeParse('9999-12-31T23:59:59Z').success).toBe(true);
+    expect(IsoDateTime.safeParse('yesterday').error?.issues).toHaveLength(1);
   });
 
   it('take counts up to the largest safe integer', () => {

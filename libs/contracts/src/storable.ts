@@ -62,8 +62,9 @@ export const IsoDateTime = z.iso
   .refine((v) => !/[+-](1[6-9]|2\d):?\d\d$/.test(v), { message: 'UTC offset must be within ±15:59', abort: true })
   .refine(
     (v) => {
+      // Not a date at all is the format check's to report (once), not this one's.
       const at = Date.parse(v);
-      return Number.isFinite(at) && at >= EARLIEST && at <= LATEST;
+      return !Number.isFinite(at) || (at >= EARLIEST && at <= LATEST);
     },
     { message: 'must be between 0001-01-01 and 9999-12-31 (UTC)' },
   );
