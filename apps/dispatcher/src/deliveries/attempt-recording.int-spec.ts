@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
 import { CallbackReceiver, isolatedNamespace, query, serviceEnv, subscriptionFixture } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +53,7 @@ describe('recording attempts, against the real Postgres', () => {
   const dbNow = async () => (await query<{ now: Date }>('SELECT now() AS now'))[0].now.getTime();
 
   beforeAll(async () => {
+    Logger.overrideLogger(['error']);
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
     log = new DeliveryLog(prisma);
