@@ -71,9 +71,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Records new deliveries (one statement) and starts at once the first attempts of those that
-   * get a slot, overall, at their tenant and at their endpoint: they are recorded already claimed, so no claim
-   * round trip and no wake-up stand between a request and its callback. The rest wait for the
-   * loop. Resolves once the attempts have started, not finished.
+   * get a slot, overall, at their tenant and at their endpoint: they are recorded already
+   * claimed, so no claim round trip and no wake-up stand between a request and its callback.
+   * The rest wait for the loop. Resolves once the attempts have started, not finished.
    */
   async schedule(deliveries: NewDelivery[]): Promise<void> {
     const admitted = this.admit(deliveries);
@@ -111,9 +111,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     return false;
   }
 
-  private releaseSlots(d: { tenantId: string; subscriptionId: string }): void {
-    this.tenants.release(d.tenantId);
+  /** True when the tenant was at its cap (its due deliveries were skipped by claims meanwhile). */
+  private releaseSlots(d: { tenantId: string; subscriptionId: string }): boolean {
     this.throttle.release(d.subscriptionId);
+    return this.tenants.release(d.tenantId);
   }
 
   private async tick(): Promise<void> {
@@ -180,9 +181,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       })
       .catch((error: Error) => this.logger.error(`attempt at ${delivery.id} not recorded (retried after its lease): ${error.message}`))
       .finally(() => {
-        this.releaseSlots(delivery);
+        const tenantWasFull = this.releaseSlots(delivery);
         this.inFlight.delete(work);
-        if (this.backlog) this.loop.wake();
+        if (this.backlog || tenantWasFull) this.loop.wake();
       });
     this.inFlight.add(work);
     return null;

@@ -5,8 +5,9 @@ describe('TenantSlots', () => {
     const slots = new TenantSlots(2);
     expect([slots.tryAcquire('a'), slots.tryAcquire('a'), slots.tryAcquire('a')]).toEqual([true, true, false]);
     expect(slots.tryAcquire('b')).toBe(true);
-    slots.release('a');
+    expect(slots.release('a')).toBe(true); // it was at its cap: what waited for it may go now
     expect(slots.tryAcquire('a')).toBe(true);
+    expect(slots.release('b')).toBe(false);
   });
 
   it('tells a claim which tenants to skip and how many of the others it may take', () => {

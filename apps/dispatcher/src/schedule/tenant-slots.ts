@@ -21,10 +21,15 @@ export class TenantSlots {
     return true;
   }
 
-  release(tenantId: string): void {
-    const n = (this.inFlight.get(tenantId) ?? 1) - 1;
-    if (n <= 0) this.inFlight.delete(tenantId);
-    else this.inFlight.set(tenantId, n);
+  /**
+   * Gives a slot back. True when the tenant was at its cap: claims skipped its due deliveries
+   * meanwhile, so some may be waiting for exactly this slot.
+   */
+  release(tenantId: string): boolean {
+    const held = this.inFlight.get(tenantId) ?? 1;
+    if (held <= 1) this.inFlight.delete(tenantId);
+    else this.inFlight.set(tenantId, held - 1);
+    return held >= this.cap;
   }
 
   /**
