@@ -28,10 +28,12 @@ async function main(): Promise<void> {
   log('starting Tripline...');
   const stack = await startStack('bench', {
     LOG_LEVEL: 'error',
-    // One receiver stands for many endpoints: per-endpoint limits must not be what is measured.
+    // One receiver stands for many endpoints, and one tenant for many tenants: per-endpoint
+    // and per-tenant limits must not be what is measured.
     DISPATCH_ENDPOINT_RATE: '100000',
     DISPATCH_ENDPOINT_CONCURRENCY: '200',
     DISPATCH_CONCURRENCY: '400',
+    DISPATCH_TENANT_CONCURRENCY: '400',
     DISPATCH_RETRY_SCHEDULE: '0,1s,5s',
   });
   const bench = new TriplineBench(stack, receiver);

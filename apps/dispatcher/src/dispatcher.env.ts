@@ -41,6 +41,11 @@ export const DispatcherEnv = z.object({
   DISPATCH_TIMEOUT: duration('15s'),
   /** Callbacks in flight at once, in this instance. */
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
+  /**
+   * Callbacks in flight at once for one tenant, in this instance (default: a quarter of
+   * DISPATCH_CONCURRENCY): one tenant's hanging endpoints cannot take every slot.
+   */
+  DISPATCH_TENANT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Callbacks in flight at once to one endpoint: a slow endpoint cannot take every slot. */
   DISPATCH_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   /** Most callbacks per second to one endpoint. */
@@ -52,5 +57,10 @@ export const DispatcherEnv = z.object({
 });
 export type DispatcherEnv = z.infer<typeof DispatcherEnv>;
 export const DISPATCHER_ENV = Symbol('DISPATCHER_ENV');
+
+/** The per-tenant cap on callbacks in flight: as configured, else a quarter of all slots. */
+export function tenantConcurrency(env: Pick<DispatcherEnv, 'DISPATCH_CONCURRENCY' | 'DISPATCH_TENANT_CONCURRENCY'>): number {
+  return env.DISPATCH_TENANT_CONCURRENCY ?? Math.max(1, Math.floor(env.DISPATCH_CONCURRENCY / 4));
+}
 
 export const loadDispatcherEnv = (env = process.env) => loadEnv('dispatcher', DispatcherEnv, env);

@@ -1,4 +1,4 @@
-import type { DeliveryRequest, Subscription } from '@tripline/contracts';
+import type { DeliveryRequest, DispatcherOutcome, DispatcherQuestion, DispatcherRequest, Subscription } from '@tripline/contracts';
 import {
   CallbackReceiver,
   isolatedNamespace,
@@ -92,6 +92,19 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
       if (ids.every((id) => outcomes.some((o) => o.deliveryId === id))) return outcomes;
       if (Date.now() > deadline) throw new Error(`outcomes of ${ids.join(', ')} not published`);
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Asks the dispatcher as the gateway does (a request on Kafka), and waits for its reply. */
+  async function ask(question: DispatcherQuestion): Promise<DispatcherOutcome> {
+    const requestId = randomUUID();
+    await kafka.publish('dispatcherRequests', [{ key: tenant, value: { ...question, requestId, replyTo: 'dispatcher-int-spec' } as DispatcherRequest }]);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const reply = (await kafka.readValues('dispatcherReplies')).find((r) => r.requestId === requestId);
+      if (reply) return reply.outcome;
+      if (Date.now() > deadline) throw new Error(`no reply to ${question.kind} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -234,6 +247,29 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     await dispatch(req, req);
     await dispatch(req);
     expect(receiver.at('/twice')).toHaveLength(1);
+  });
+
+  it('lists a subscription\'s many large deliveries across pages, each reply well under Kafka\'s message limit', async () => {
+    const { subscription } = await endpoint('/large');
+    const large = (i: number) => {
+      const req = request(subscription);
+      return { ...req, payload: { ...req.payload, errorMessage: `${i}:${'x'.repeat(60_000)}` } };
+    };
+    const requests = Array.from({ length: 30 }, (_, i) => large(i));
+    await dispatch(...requests);
+
+    const listed: string[] = [];
+    let before: [string, string] | undefined;
+    let pages = 0;
+    do {
+      const outcome = await ask({ kind: 'deliveries', tenantId: tenant, subscriptionId: subscription.id, limit: 500, before });
+      if (outcome.kind !== 'deliveries') throw new Error(`unexpected answer: ${JSON.stringify(outcome)}`);
+      listed.push(...outcome.deliveries.map((d) => d.id));
+      before = outcome.next ?? undefined;
+      pages++;
+    } while (before);
+    expect(listed.toSorted()).toEqual(requests.map((r) => r.deliveryId).toSorted());
+    expect(pages).toBeGreaterThan(1);
   });
 
   it('cancels deliveries of a deleted subscription instead of calling it', async () => {

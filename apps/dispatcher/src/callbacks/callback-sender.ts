@@ -4,12 +4,15 @@ import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 import { parseRetryAfter } from '../schedule/retry-schedule';
+import { printable } from './outside-bytes';
 
 export interface CallbackAttempt {
   statusCode: number | null;
   durationMs: number;
+  /** Printable (see `printable`): it can quote what the receiver sent, and is stored and logged. */
   error: string | null;
-  responseExcerpt: string | null;
+  /** The first bytes of the answer, as they came: data, not text. */
+  responseExcerpt: Buffer | null;
   /** The endpoint's Retry-After, in ms, when it sent one. */
   retryAfterMs: number | null;
   /** The address was refused (SSRF protection): retrying will not help. */
@@ -34,7 +37,10 @@ export class CallbackSender implements OnApplicationShutdown {
     this.policy = new CallbackAddressPolicy(env.TRIPLINE_CALLBACK_ALLOWLIST);
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
-      connections: env.DISPATCH_ENDPOINT_CONCURRENCY,
+      // Per origin, not per endpoint: many endpoints share one host (every Power Automate flow of
+      // a region does), so a lower cap here would let one tenant's hanging endpoints queue
+      // everyone else's callbacks to that host. The scheduler's slots are what limit attempts.
+      connections: env.DISPATCH_CONCURRENCY,
       connect: { timeout: env.DISPATCH_TIMEOUT, lookup: guardedLookup(this.policy) },
     });
   }
@@ -45,7 +51,7 @@ export class CallbackSender implements OnApplicationShutdown {
     const failed = (error: string, refused = false): CallbackAttempt => ({
       statusCode: null,
       durationMs: elapsed(),
-      error,
+      error: printable(error),
       responseExcerpt: null,
       retryAfterMs: null,
       refused,
@@ -95,7 +101,7 @@ function findRefusal(error: unknown): CallbackAddressRefused | null {
 }
 
 /** Keeps the start of the response for the delivery log, and drains a little more so the socket can be reused. */
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string | null> {
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<Buffer | null> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let seen = 0;
@@ -110,5 +116,5 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): P
       break;
     }
   }
-  return keptBytes > 0 ? Buffer.concat(kept).toString('utf8') : null;
+  return keptBytes > 0 ? Buffer.concat(kept) : null;
 }

@@ -1,6 +1,8 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
+import { printable } from '../callbacks/outside-bytes';
 import { publishesOutcome, type AttemptRecord } from './delivery-log';
+import { isOutage } from './postgres-errors';
 
 interface Pending {
   record: AttemptRecord;
@@ -12,11 +14,19 @@ interface Pending {
  * written by one statement (the attempts and the deliveries' next states, via unnest). The
  * profile of a sustained run showed the dispatcher CPU-bound, a third of it in building and
  * sending one statement per attempt. Each caller still waits until its own attempt is durable.
+ *
+ * One row that cannot be written must not fail the others of its batch (they may be other
+ * tenants'), nor be left to be sent again after every lease. So when a batch fails for any
+ * reason but an outage, it is split in halves and each written on its own; a row still failing
+ * alone is recorded without the details that may be the cause (the response excerpt, the
+ * error's text), with the reason instead. Only an outage fails the batch: its attempts are
+ * made again after their leases, as after a crash.
  */
 @Injectable()
 export class AttemptRecorder implements OnApplicationShutdown {
   static readonly MAX_BATCH = 500;
   static readonly LINGER_MS = 5;
+  private readonly logger = new Logger(AttemptRecorder.name);
   private queue: Pending[] = [];
   private timer?: NodeJS.Timeout;
   private flushing = Promise.resolve();
@@ -52,41 +62,69 @@ export class AttemptRecorder implements OnApplicationShutdown {
       await this.writeBatch(batch.map((p) => p.record));
       for (const p of batch) p.done();
     } catch (error) {
-      for (const p of batch) p.done(error);
+      if (isOutage(error)) {
+        for (const p of batch) p.done(error);
+      } else if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await this.write(batch.slice(0, half));
+        await this.write(batch.slice(half));
+      } else {
+        await this.writeDegraded(batch[0], error as Error);
+      }
+    }
+  }
+
+  private async writeDegraded(pending: Pending, cause: Error): Promise<void> {
+    const { record } = pending;
+    const reason = `the attempt's details could not be stored (${printable(describe(cause), 300)})`;
+    this.logger.warn(`delivery ${record.delivery.id}, attempt ${record.attemptNumber}: ${reason}`);
+    try {
+      await this.writeBatch([
+        {
+          ...record,
+          result: { ...record.result, error: reason, responseExcerpt: null, durationMs: clampInt(record.result.durationMs) },
+          disableReason: record.disableReason === null ? null : printable(record.disableReason),
+        },
+      ]);
+      pending.done();
+    } catch (error) {
+      pending.done(error);
     }
   }
 
   private async writeBatch(records: AttemptRecord[]): Promise<void> {
     const col = <T>(f: (r: AttemptRecord) => T) => records.map(f);
-    const now = Date.now();
+    const now = performance.now();
+    // Times by the database's clock (now()), so instances with skewed clocks agree: started_at
+    // is now() less the time since the attempt began, by this process's monotonic clock.
     await this.prisma.pool.query({
       name: 'deliveries.recordAttempts',
       text: `
         WITH input AS (
-          SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[],
-            $9::timestamptz[], $10::boolean[], $11::text[], $12::boolean[])
-            AS t(id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, status, next_attempt_at, final, disabled_reason, outcome_pending)
+          SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::bytea[], $8::text[],
+            $9::float8[], $10::boolean[], $11::text[], $12::boolean[])
+            AS t(id, attempt_number, age_ms, status_code, duration_ms, error, response_excerpt, status, retry_in_ms, final, disabled_reason, outcome_pending)
         ),
         attempts AS (
           INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
-          SELECT id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt FROM input
+          SELECT id, attempt_number, now() - age_ms * interval '1 millisecond', status_code, duration_ms, error, response_excerpt FROM input
           ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
             duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
         )
         UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
-          status = i.status, next_attempt_at = i.next_attempt_at, locked_until = NULL,
-          completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.outcome_pending, disabled_reason = i.disabled_reason
+          status = i.status, next_attempt_at = CASE WHEN i.final THEN NULL ELSE now() + i.retry_in_ms * interval '1 millisecond' END,
+          locked_until = NULL, completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.outcome_pending, disabled_reason = i.disabled_reason
         FROM input i WHERE d.id = i.id`,
       values: [
         col((r) => r.delivery.id),
         col((r) => r.attemptNumber),
-        col((r) => r.startedAt),
+        col((r) => Math.max(0, Math.round(now - r.startedAt))),
         col((r) => r.result.statusCode),
         col((r) => r.result.durationMs),
         col((r) => r.result.error),
         col((r) => r.result.responseExcerpt),
         col((r) => r.finalStatus ?? 'pending'),
-        col((r) => (r.finalStatus !== null ? null : new Date(now + (r.retryInMs ?? 0)))),
+        col((r) => (r.finalStatus !== null ? null : (r.retryInMs ?? 0))),
         col((r) => r.finalStatus !== null),
         col((r) => r.disableReason),
         col((r) => publishesOutcome(r.finalStatus)),
@@ -94,3 +132,10 @@ export class AttemptRecorder implements OnApplicationShutdown {
     });
   }
 }
+
+function describe(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+}
+
+const clampInt = (n: number) => Math.min(Math.max(Math.round(n), 0), 2_147_483_647);

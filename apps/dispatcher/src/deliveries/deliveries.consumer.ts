@@ -7,6 +7,10 @@ import { DeliveryScheduler } from './delivery-scheduler';
  * lets the offsets be committed: from here on Postgres, not Kafka, holds each delivery until it
  * is final. Requests that get a free slot are recorded already claimed and their first attempt
  * starts at once; the handler does not wait for any HTTP. The rest wait for the scheduler.
+ *
+ * A request's URL, if it carries one, is not used: a callback goes only to its subscription's
+ * endpoint as the registry announced it, so whoever can write to this topic cannot choose where
+ * a signed body is sent.
  */
 @Injectable()
 export class DeliveriesConsumer implements OnApplicationBootstrap {
@@ -27,7 +31,6 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
         subscriptionId: r.subscriptionId,
         eventId: r.eventId,
         trigger: r.trigger,
-        callbackUrl: r.callbackUrl,
         payload: r.payload,
       })),
     );

@@ -36,13 +36,16 @@ export class DeliveryAttempt {
 
   /** Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish. */
   async run(delivery: ClaimedDelivery, endpoint: Endpoint): Promise<boolean> {
-    const startedAt = new Date();
+    const startedAt = performance.now();
     const attemptNumber = delivery.attemptCount + 1;
-    const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, startedAt);
-    const result = await this.sender.post(delivery.callbackUrl, delivery.body, headers);
+    // The signature's timestamp is this instance's clock, as the receiver's check expects;
+    // every time written to the database is the database's.
+    const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, new Date());
+    // Always the endpoint the registry announced: a delivery request names no URL.
+    const result = await this.sender.post(endpoint.callbackUrl, delivery.body, headers);
     const handshake = delivery.trigger === VALIDATION_TRIGGER;
     let verdict = judgeAttempt(result);
-    if (handshake && verdict === 'delivered' && !answersValidation(delivery.body, result.responseExcerpt)) {
+    if (handshake && verdict === 'delivered' && !answersValidation(delivery.body, result.responseExcerpt?.toString('utf8') ?? null)) {
       verdict = 'final';
       result.error = 'the callback answered 2xx without {"validationResponse": "<the code>"}';
     }
@@ -58,8 +61,10 @@ export class DeliveryAttempt {
     }
 
     const success = verdict === 'delivered';
-    const failingSince = success ? null : (endpoint.failingSince ?? startedAt);
-    const failedFor = success ? 0 : startedAt.getTime() - failingSince!.getTime();
+    // By the database's clock: failing_since is written with its now(), and the claim, a
+    // moment before this attempt began, read its now() too.
+    const failingSince = success ? null : (endpoint.failingSince ?? delivery.claimedAt);
+    const failedFor = success ? 0 : delivery.claimedAt.getTime() - failingSince!.getTime();
     const disableReason =
       handshake && finalStatus === 'failed'
         ? `validation handshake failed: ${result.error ?? `HTTP ${result.statusCode}`}`

@@ -14,35 +14,55 @@ export function publishesOutcome(status: FinalStatus | null): boolean {
   return status !== null && status !== 'delivered';
 }
 
-/** A delivery to record: a delivery request off Kafka, or one Tripline makes itself (the validation handshake). */
+/**
+ * A delivery to record: a delivery request off Kafka, or one Tripline makes itself (the
+ * validation handshake). It names no URL: it goes to its subscription's endpoint, as the
+ * dispatcher knows it from the registry.
+ */
 export interface NewDelivery {
   id: string;
   tenantId: string;
   subscriptionId: string;
   eventId: string;
   trigger: string;
-  callbackUrl: string;
   payload: object;
 }
 
 export interface ClaimedDelivery {
   id: string;
   trigger: string;
+  /** Both by the database's clock: instances whose clocks disagree still agree on ages. */
   createdAt: Date;
+  claimedAt: Date;
   tenantId: string;
   subscriptionId: string;
-  callbackUrl: string;
   body: string;
   attemptCount: number;
   /** The dispatcher's endpoint of its subscription; null while its subscription change is not in yet. */
   endpoint: Endpoint | null;
 }
 
+/** What a claim of due deliveries leaves alone, so that it takes only what can start now. */
+export interface ClaimRoom {
+  /** Endpoints with no free slot. */
+  endpoints: string[];
+  /** Tenants with no free slot. */
+  tenants: string[];
+  /** Tenants with some slots taken: at most `free` of theirs. */
+  partlyUsedTenants: Array<{ tenantId: string; free: number }>;
+  /** At most this many of any other tenant. */
+  tenantCap: number;
+}
+
 /** The attempt's consequence for the delivery and its endpoint, written in one transaction. */
 export interface AttemptRecord {
   delivery: ClaimedDelivery;
   attemptNumber: number;
-  startedAt: Date;
+  /**
+   * When the attempt began, by this process's monotonic clock (performance.now()): the row's
+   * started_at is the database's now() less the time since, so instances with skewed clocks agree.
+   */
+  startedAt: number;
   result: CallbackAttempt;
   /** null: final; a number: the next attempt in that many ms. */
   retryInMs: number | null;
@@ -57,14 +77,16 @@ type ClaimRow = EndpointRow & {
   id: string;
   trigger: string;
   created_at: Date;
+  claimed_at: Date;
   tenant_id: string;
   subscription_id: string;
-  callback_url: string;
   body: string;
   attempt_count: number;
+  /** How many due deliveries the claim looked at (before keeping each tenant to its room). */
+  seen: number;
 };
 
-type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed: boolean };
+type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed_at: Date; claimed: boolean };
 
 /** A claimed delivery's endpoint, joined in the same round trip. */
 const ENDPOINT_COLUMNS = `
@@ -73,7 +95,7 @@ const ENDPOINT_COLUMNS = `
 
 /** The delivery columns a claim returns, and its endpoint's. */
 const CLAIM_COLUMNS = `
-  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.callback_url, c.body, c.attempt_count, ${ENDPOINT_COLUMNS}`;
+  c.id, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.seen, ${ENDPOINT_COLUMNS}`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
@@ -104,15 +126,15 @@ export class DeliveryLog {
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
-          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, callback_url, body, next_attempt_at, locked_until)
-          SELECT id, tenant_id, subscription_id, event_id, trigger, callback_url, body, now(),
-            CASE WHEN claim THEN now() + $9::int * interval '1 millisecond' END
-          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
-            AS t(id, tenant_id, subscription_id, event_id, trigger, callback_url, body, claim)
+          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, next_attempt_at, locked_until)
+          SELECT id, tenant_id, subscription_id, event_id, trigger, body, now(),
+            CASE WHEN claim THEN now() + $8::int * interval '1 millisecond' END
+          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+            AS t(id, tenant_id, subscription_id, event_id, trigger, body, claim)
           ON CONFLICT (id) DO NOTHING
           RETURNING id, subscription_id, created_at, locked_until IS NOT NULL AS claimed
         )
-        SELECT c.id, c.subscription_id, c.created_at, c.claimed, ${ENDPOINT_COLUMNS}
+        SELECT c.id, c.subscription_id, c.created_at, now() AS claimed_at, c.claimed, ${ENDPOINT_COLUMNS}
         FROM inserted c LEFT JOIN dispatch_endpoints e ON c.claimed AND e.subscription_id = c.subscription_id`,
       values: [
         col((d) => d.id),
@@ -120,7 +142,6 @@ export class DeliveryLog {
         col((d) => d.subscriptionId),
         col((d) => d.eventId),
         col((d) => d.trigger),
-        col((d) => d.callbackUrl),
         col((d) => d.body),
         col((d) => claim.has(d.id)),
         leaseMs,
@@ -129,34 +150,69 @@ export class DeliveryLog {
     const claimedRows = rows.filter((r) => r.claimed);
     const endpoints = endpointsOf(claimedRows);
     const claimed = claimedRows.map((r): ClaimedDelivery => {
-      const { tenantId, subscriptionId, trigger, callbackUrl, body } = byId.get(r.id)!;
-      return { id: r.id, trigger, createdAt: r.created_at, tenantId, subscriptionId, callbackUrl, body, attemptCount: 0, endpoint: endpoints.get(subscriptionId) ?? null };
+      const { tenantId, subscriptionId, trigger, body } = byId.get(r.id)!;
+      return {
+        id: r.id,
+        trigger,
+        createdAt: r.created_at,
+        claimedAt: r.claimed_at,
+        tenantId,
+        subscriptionId,
+        body,
+        attemptCount: 0,
+        endpoint: endpoints.get(subscriptionId) ?? null,
+      };
     });
     return { inserted: rows.length, claimed };
   }
 
-  /** Claims up to `limit` due deliveries (not those of `skipEndpoints`), each with its endpoint. */
-  async claimDue(limit: number, leaseMs: number, skipEndpoints: string[]): Promise<ClaimedDelivery[]> {
-    if (limit <= 0) return [];
+  /**
+   * Claims up to `limit` due deliveries, oldest first, each with its endpoint; none of an
+   * endpoint or tenant without a free slot, and no more of one tenant than it has room for
+   * (`room`). `more`: due deliveries may be left that a claim right away would take (the
+   * limit was reached, or a tenant's share was cut).
+   */
+  async claimDue(limit: number, leaseMs: number, room: ClaimRoom): Promise<{ claimed: ClaimedDelivery[]; more: boolean }> {
+    if (limit <= 0) return { claimed: [], more: false };
     const { rows } = await this.prisma.pool.query<ClaimRow>({
       name: 'deliveries.claimDue',
       text: `
-        WITH claimed AS (
-          UPDATE deliveries SET locked_until = now() + $2::int * interval '1 millisecond'
-          WHERE id IN (
-            SELECT id FROM deliveries
-            WHERE status = 'pending' AND next_attempt_at <= now()
-              AND (locked_until IS NULL OR locked_until < now())
-              AND NOT (subscription_id = ANY($3::uuid[]))
-            ORDER BY next_attempt_at
-            LIMIT $1
-            FOR UPDATE SKIP LOCKED)
-          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, attempt_count
+        WITH due AS (
+          SELECT id, tenant_id, next_attempt_at FROM deliveries
+          WHERE status = 'pending' AND next_attempt_at <= now()
+            AND (locked_until IS NULL OR locked_until < now())
+            AND NOT (subscription_id = ANY($3::uuid[]))
+            AND NOT (tenant_id = ANY($4::uuid[]))
+          ORDER BY next_attempt_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+        ),
+        ranked AS (
+          SELECT id, tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at) AS n, count(*) OVER () AS seen FROM due
+        ),
+        fair AS (
+          SELECT r.id, r.seen FROM ranked r
+          LEFT JOIN unnest($5::uuid[], $6::int[]) AS room(tenant_id, free) ON room.tenant_id = r.tenant_id
+          WHERE r.n <= COALESCE(room.free, $7)
+        ),
+        claimed AS (
+          UPDATE deliveries d SET locked_until = now() + $2::int * interval '1 millisecond'
+          FROM fair WHERE d.id = fair.id
+          RETURNING d.id, d.trigger, d.created_at, d.tenant_id, d.subscription_id, d.body, d.attempt_count, fair.seen::int AS seen
         )
         SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
-      values: [limit, leaseMs, skipEndpoints],
+      values: [
+        limit,
+        leaseMs,
+        room.endpoints,
+        room.tenants,
+        room.partlyUsedTenants.map((t) => t.tenantId),
+        room.partlyUsedTenants.map((t) => t.free),
+        room.tenantCap,
+      ],
     });
-    return toClaimed(rows);
+    const seen = rows[0]?.seen ?? 0;
+    return { claimed: toClaimed(rows), more: seen === limit || seen > rows.length };
   }
 
   /** Gives claimed deliveries back without an attempt (their endpoint is busy, or not known yet). */
@@ -169,13 +225,16 @@ export class DeliveryLog {
     });
   }
 
-  /** Ends claimed deliveries without an attempt (their subscription is gone or disabled). */
-  async finishWithoutAttempt(ids: string[], status: FinalStatus, reason: string): Promise<void> {
+  /**
+   * Ends claimed deliveries without an attempt (their subscription is gone or disabled, or the
+   * request was refused). `publish`: whether the outcome goes to the registry (the outbox).
+   */
+  async finishWithoutAttempt(ids: string[], status: FinalStatus, reason: string, publish = true): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.pool.query({
       name: 'deliveries.finishWithoutAttempt',
-      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = true WHERE id = ANY($1::uuid[])`,
-      values: [ids, status, reason],
+      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = $4 WHERE id = ANY($1::uuid[])`,
+      values: [ids, status, reason, publish],
     });
   }
 
@@ -185,11 +244,13 @@ export class DeliveryLog {
    * The attempt itself is recorded by the AttemptRecorder, in batches.
    */
   async recordHealth(r: AttemptRecord): Promise<void> {
+    // Times by the database's clock, as every other time the dispatcher writes.
     if (r.healthChange === 'recovered') {
-      await this.prisma.dispatchEndpoint.updateMany({ where: { subscriptionId: r.delivery.subscriptionId }, data: { failingSince: null, lastSuccessAt: new Date() } });
+      await this.prisma.$executeRaw`
+        UPDATE dispatch_endpoints SET failing_since = NULL, last_success_at = now() WHERE subscription_id = ${r.delivery.subscriptionId}::uuid`;
     } else if (r.healthChange === 'failing' || r.healthChange === 'disabled') {
       await this.prisma.$executeRaw`
-        UPDATE dispatch_endpoints SET failing_since = COALESCE(failing_since, ${r.startedAt}),
+        UPDATE dispatch_endpoints SET failing_since = COALESCE(failing_since, now()),
           status = CASE WHEN ${r.healthChange === 'disabled'} THEN 'disabled' ELSE status END
         WHERE subscription_id = ${r.delivery.subscriptionId}::uuid`;
     }
@@ -242,9 +303,9 @@ function toClaimed(rows: ClaimRow[]): ClaimedDelivery[] {
     id: r.id,
     trigger: r.trigger,
     createdAt: r.created_at,
+    claimedAt: r.claimed_at,
     tenantId: r.tenant_id,
     subscriptionId: r.subscription_id,
-    callbackUrl: r.callback_url,
     body: r.body,
     attemptCount: r.attempt_count,
     endpoint: endpoints.get(r.subscription_id) ?? null,

@@ -1,12 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
+import { DISPATCHER_ENV, tenantConcurrency, type DispatcherEnv } from '../dispatcher.env';
 import type { Endpoint } from '../endpoints/dispatch-endpoints';
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type ClaimedDelivery, type FinalStatus, type NewDelivery } from './delivery-log';
 import { VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
+import { TenantSlots } from '../schedule/tenant-slots';
 import { OutcomeOutbox } from './outcome-outbox';
 import { WakeableLoop } from './wakeable-loop';
+
+/** How a delivery ends without an attempt; `publish`: whether its outcome goes to the registry. */
+interface Ending {
+  status: FinalStatus;
+  reason: string;
+  publish: boolean;
+}
 
 /** How long a delivery waits for its endpoint's subscription change before it fails. */
 const UNKNOWN_ENDPOINT_GRACE_MS = 5 * 60_000;
@@ -17,11 +25,17 @@ const UNKNOWN_ENDPOINT_GRACE_MS = 5 * 60_000;
  * endpoint delays nobody else), and goes again when woken (a new delivery, a finished attempt)
  * or after DISPATCH_POLL_INTERVAL. New deliveries come in through `schedule`; those with a free
  * slot skip the claim.
+ *
+ * An attempt needs three slots: one of the instance's (DISPATCH_CONCURRENCY), one of its
+ * tenant's (DISPATCH_TENANT_CONCURRENCY) and one of its endpoint's (DISPATCH_ENDPOINT_CONCURRENCY,
+ * and a token of DISPATCH_ENDPOINT_RATE). Neither a hanging endpoint nor a tenant with many of
+ * them can take the slots everyone else's callbacks need.
  */
 @Injectable()
 export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryScheduler.name);
   private readonly throttle: EndpointThrottle;
+  private readonly tenants: TenantSlots;
   private readonly inFlight = new Set<Promise<void>>();
   /** Slots admitted to new deliveries whose records are being written. */
   private reserved = 0;
@@ -36,6 +50,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
   ) {
     this.throttle = new EndpointThrottle(env.DISPATCH_ENDPOINT_CONCURRENCY, env.DISPATCH_ENDPOINT_RATE);
+    this.tenants = new TenantSlots(tenantConcurrency(env));
     this.loop = new WakeableLoop('delivery scheduler', env.DISPATCH_POLL_INTERVAL, () => this.tick());
   }
 
@@ -56,9 +71,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Records new deliveries (one statement) and starts at once the first attempts of those that
-   * get a slot, overall and at their endpoint: they are recorded already claimed, so no claim
-   * round trip and no wake-up stand between a request and its callback. The rest wait for the
-   * loop. Resolves once the attempts have started, not finished.
+   * get a slot, overall, at their tenant and at their endpoint: they are recorded already
+   * claimed, so no claim round trip and no wake-up stand between a request and its callback.
+   * The rest wait for the loop. Resolves once the attempts have started, not finished.
    */
   async schedule(deliveries: NewDelivery[]): Promise<void> {
     const admitted = this.admit(deliveries);
@@ -71,21 +86,35 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       // Admitted ones that were not new (a redelivered request), or not recorded at all, give their slots back.
       this.reserved -= admitted.length;
       const started = new Set(claimed.map((d) => d.id));
-      for (const d of admitted) if (!started.has(d.id)) this.throttle.release(d.subscriptionId);
+      for (const d of admitted) if (!started.has(d.id)) this.releaseSlots(d);
     }
     await this.dispatchAll(claimed, true);
   }
 
-  /** Takes a slot, overall and at its endpoint, for each new delivery that can have one now, in order. */
+  /** Takes a slot, overall, at its tenant and at its endpoint, for each new delivery that can have one now, in order. */
   private admit(deliveries: NewDelivery[]): NewDelivery[] {
     const admitted = new Map<string, NewDelivery>();
     for (const d of deliveries) {
       if (!this.loop.isRunning || this.inFlight.size + this.reserved >= this.env.DISPATCH_CONCURRENCY) break;
-      if (admitted.has(d.id) || !this.throttle.tryAcquire(d.subscriptionId)) continue;
+      if (admitted.has(d.id) || !this.takeSlots(d)) continue;
       admitted.set(d.id, d);
       this.reserved++;
     }
     return [...admitted.values()];
+  }
+
+  /** A tenant's slot and its endpoint's, both or neither. */
+  private takeSlots(d: { tenantId: string; subscriptionId: string }): boolean {
+    if (!this.tenants.tryAcquire(d.tenantId)) return false;
+    if (this.throttle.tryAcquire(d.subscriptionId)) return true;
+    this.tenants.release(d.tenantId);
+    return false;
+  }
+
+  /** True when the tenant was at its cap (its due deliveries were skipped by claims meanwhile). */
+  private releaseSlots(d: { tenantId: string; subscriptionId: string }): boolean {
+    this.throttle.release(d.subscriptionId);
+    return this.tenants.release(d.tenantId);
   }
 
   private async tick(): Promise<void> {
@@ -93,20 +122,26 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       const free = this.env.DISPATCH_CONCURRENCY - this.inFlight.size - this.reserved;
       if (!this.loop.isRunning || free <= 0) return;
       const limit = Math.min(free, 500);
-      const claimed = await this.log.claimDue(limit, this.attempt.leaseMs, this.throttle.saturated());
-      this.backlog = claimed.length === limit;
+      const { saturated, partlyUsed } = this.tenants.room();
+      const { claimed, more } = await this.log.claimDue(limit, this.attempt.leaseMs, {
+        endpoints: this.throttle.saturated(),
+        tenants: saturated,
+        partlyUsedTenants: partlyUsed,
+        tenantCap: this.tenants.cap,
+      });
+      this.backlog = more;
       if (claimed.length === 0) return;
       await this.dispatchAll(claimed, false);
     }
   }
 
   /**
-   * Starts the attempts of claimed deliveries; `slotsHeld`: their endpoint slots are taken
-   * already. Those not attempted are postponed or ended in one statement per kind, not one each.
+   * Starts the attempts of claimed deliveries; `slotsHeld`: their tenant and endpoint slots are
+   * taken already. Those not attempted are postponed or ended in one statement per kind, not one each.
    */
   private async dispatchAll(claimed: ClaimedDelivery[], slotsHeld: boolean): Promise<void> {
     const postponed = new Map<number, string[]>();
-    const ended = new Map<string, { status: FinalStatus; reason: string; ids: string[] }>();
+    const ended = new Map<string, Ending & { ids: string[] }>();
     for (const delivery of claimed) {
       const next = this.dispatch(delivery, slotsHeld);
       if (next === null) continue;
@@ -115,45 +150,61 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
         postponed.get(next.delayMs)!.push(delivery.id);
         continue;
       }
-      const key = `${next.status}|${next.reason}`;
+      const key = `${next.status}|${next.publish}|${next.reason}`;
       if (!ended.has(key)) ended.set(key, { ...next, ids: [] });
       ended.get(key)!.ids.push(delivery.id);
     }
     for (const [delayMs, ids] of postponed) await this.log.postpone(ids, delayMs);
-    for (const { ids, status, reason } of ended.values()) await this.log.finishWithoutAttempt(ids, status, reason);
+    for (const { ids, status, reason, publish } of ended.values()) await this.log.finishWithoutAttempt(ids, status, reason, publish);
     if (ended.size > 0) this.outbox.wake();
   }
 
   /**
-   * Starts one attempt (null), or says what to do instead: postpone it (its endpoint is busy, or
-   * not known yet), or end it without an attempt (its subscription is gone or disabled).
+   * Starts one attempt (null), or says what to do instead: postpone it (its tenant or endpoint
+   * is busy, or its endpoint not known yet), or end it without an attempt (its subscription is
+   * gone or disabled, or the request was not its tenant's to make).
    */
-  private dispatch(delivery: ClaimedDelivery, slotHeld: boolean): { delayMs: number } | { status: FinalStatus; reason: string } | null {
+  private dispatch(delivery: ClaimedDelivery, slotHeld: boolean): { delayMs: number } | Ending | null {
     const endpoint = delivery.endpoint;
-    const attempting = endpoint !== null && this.attemptable(delivery, endpoint);
-    if (!attempting && slotHeld) this.throttle.release(delivery.subscriptionId);
-    if (!endpoint) {
-      // Its subscription change is normally a moment behind; one that never comes is a fault to show, not to spin on.
-      if (Date.now() - delivery.createdAt.getTime() < UNKNOWN_ENDPOINT_GRACE_MS) return { delayMs: 500 };
-      return { status: 'failed', reason: 'the dispatcher never learned of this subscription (see its subscription changes consumer)' };
+    const instead = this.insteadOfAttempt(delivery);
+    if (instead) {
+      if (slotHeld) this.releaseSlots(delivery);
+      return instead;
     }
-    if (endpoint.status === 'deleted') return { status: 'cancelled', reason: 'subscription deleted' };
-    if (!attempting) return { status: 'failed', reason: `endpoint ${endpoint.status}` };
-    if (!slotHeld && !this.throttle.tryAcquire(endpoint.subscriptionId)) {
-      return { delayMs: Math.max(this.throttle.waitFor(endpoint.subscriptionId), 50) };
+    if (!slotHeld && !this.takeSlots(delivery)) {
+      return { delayMs: Math.max(this.throttle.waitFor(delivery.subscriptionId), 50) };
     }
     const work = this.attempt
-      .run(delivery, endpoint)
+      .run(delivery, endpoint!)
       .then((published) => {
         if (published) this.outbox.wake();
       })
       .catch((error: Error) => this.logger.error(`attempt at ${delivery.id} not recorded (retried after its lease): ${error.message}`))
       .finally(() => {
-        this.throttle.release(endpoint.subscriptionId);
+        const tenantWasFull = this.releaseSlots(delivery);
         this.inFlight.delete(work);
-        if (this.backlog) this.loop.wake();
+        if (this.backlog || tenantWasFull) this.loop.wake();
       });
     this.inFlight.add(work);
+    return null;
+  }
+
+  /** Why this delivery is not attempted now, if it is not: null when its endpoint takes it. */
+  private insteadOfAttempt(delivery: ClaimedDelivery): { delayMs: number } | Ending | null {
+    const endpoint = delivery.endpoint;
+    if (!endpoint) {
+      // Its subscription change is normally a moment behind; one that never comes is a fault to show, not to spin on.
+      if (delivery.claimedAt.getTime() - delivery.createdAt.getTime() < UNKNOWN_ENDPOINT_GRACE_MS) return { delayMs: 500 };
+      return { status: 'failed', reason: 'the dispatcher never learned of this subscription (see its subscription changes consumer)', publish: true };
+    }
+    if (endpoint.tenantId !== delivery.tenantId) {
+      // Only a forged or corrupted request names another tenant's subscription: nothing is sent,
+      // and nothing is reported to the registry, which would act on that subscription.
+      this.logger.warn(`delivery ${delivery.id} refused: its tenant ${delivery.tenantId} does not own subscription ${delivery.subscriptionId}`);
+      return { status: 'failed', reason: 'refused: the subscription belongs to another tenant than the delivery request names', publish: false };
+    }
+    if (endpoint.status === 'deleted') return { status: 'cancelled', reason: 'subscription deleted', publish: true };
+    if (!this.attemptable(delivery, endpoint)) return { status: 'failed', reason: `endpoint ${endpoint.status}`, publish: true };
     return null;
   }
 

@@ -28,8 +28,17 @@ export const AttemptView = z.object({
   startedAt: IsoDateTime,
   statusCode: z.number().int().nullable(),
   durationMs: z.number().int(),
-  error: z.string().nullable(),
-  responseExcerpt: z.string().nullable(),
+  error: z.string().nullable().describe('Why the attempt failed; control characters are shown as \\uXXXX'),
+  responseExcerpt: z
+    .string()
+    .nullable()
+    .describe(
+      'The first 1 KiB the callback answered, for reading: valid UTF-8 as it is (tab and line breaks included), other control characters as \\uXXXX, bytes that are not UTF-8 as \\xXX',
+    ),
+  responseExcerptBase64: z
+    .string()
+    .nullable()
+    .describe('The same bytes exactly, in base64, when responseExcerpt had to escape any; null when responseExcerpt is exactly what was answered'),
 });
 
 export const DeliveryView = z.object({
@@ -45,11 +54,12 @@ export const DeliveryView = z.object({
   createdAt: IsoDateTime,
   completedAt: IsoDateTime.nullable(),
   payload: z.record(z.string(), z.unknown()),
-  attempts: z.array(AttemptView),
+  attempts: z.array(AttemptView).describe('The latest attempts, oldest first (at most 20: attemptCount counts them all)'),
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
 export const DispatcherOutcome = z.discriminatedUnion('kind', [
+  /** A page ends at the request's limit or at about 256 KiB of deliveries, whichever comes first: a reply is one Kafka message. */
   z.object({ kind: z.literal('deliveries'), deliveries: z.array(DeliveryView), next: z.tuple([IsoDateTime, z.uuid()]).nullable() }),
   z.object({ kind: z.literal('resent'), found: z.boolean() }),
   z.object({ kind: z.literal('recovered'), count: z.number().int() }),
