@@ -1,4 +1,5 @@
 export * from './api-key';
+export * from './api-key-store';
 export * from './api-key-verifier';
 export * from './api-key.guard';
 export * from './tenancy.module';
