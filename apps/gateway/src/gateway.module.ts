@@ -24,7 +24,7 @@ export function gatewayModule(env: GatewayEnv) {
   @Module({
     imports: [
       ServiceInfraModule.forService('tripline-gateway', env),
-      TenancyModule,
+      TenancyModule.forRoot({ rateLimit: { limit: env.GATEWAY_RATE_LIMIT, windowMs: env.GATEWAY_RATE_WINDOW } }),
     ],
     controllers: [
       TenantsController,
