@@ -25,6 +25,10 @@ export const GatewayEnv = z.object({
    */
   GATEWAY_RATE_LIMIT: rateLimit(100),
   GATEWAY_RATE_WINDOW: windowDuration('60s'),
+  /** Wrong admin tokens one client address may send before it must wait (429, Retry-After). */
+  ADMIN_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one, up to 1 h. */
+  ADMIN_AUTH_LOCKOUT: windowDuration('30s'),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
