@@ -7,3 +7,4 @@ export * from './zod.pipe';
 export * from './service-infra.module';
 export * from './pagination';
 export * from './rate-limit';
+export * from './token-bucket-storage';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { TokenBucketStorage } from '@tripline/http';
 import { ApiKeyStore, PrismaApiKeyStore } from './api-key-store';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { ApiKeyGuard } from './api-key.guard';
@@ -14,8 +14,7 @@ export class TenancyModule {
       providers: [
         { provide: ApiKeyStore, useClass: PrismaApiKeyStore },
         { provide: TENANT_RATE_LIMIT_OPTIONS, useValue: options.rateLimit },
-        // A storage of its own (not ThrottlerModule's global one), so nothing else shares its counts.
-        { provide: TENANT_RATE_LIMIT_STORAGE, useClass: ThrottlerStorageService },
+        { provide: TENANT_RATE_LIMIT_STORAGE, useFactory: () => new TokenBucketStorage() },
         ApiKeyVerifier,
         TenantRateLimit,
         ApiKeyGuard,

@@ -1,7 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerStorageService, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { tooManyRequests } from '@tripline/http';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { tooManyRequests, type TokenBucketStorage } from '@tripline/http';
 import type { Response } from 'express';
 
 export interface TenantRateLimitOptions {
@@ -14,11 +14,11 @@ export const TENANT_RATE_LIMIT_OPTIONS = Symbol('TENANT_RATE_LIMIT_OPTIONS');
 export const TENANT_RATE_LIMIT_STORAGE = Symbol('TENANT_RATE_LIMIT_STORAGE');
 
 /**
- * Each tenant's budget of requests, @nestjs/throttler's guard keyed by the authenticated tenant
+ * Each tenant's budget of requests: @nestjs/throttler's guard, keyed by the authenticated tenant
  * (not the client address: one producer's hosts share a budget, and tenants behind one proxy
- * do not). The window slides: a request over the limit is refused until the oldest counted one
- * leaves the window, which is what Retry-After says. Counts live in this instance's memory, so
- * with N instances behind a balancer a tenant gets up to N times the limit.
+ * do not), over a token bucket (TokenBucketStorage): `limit` requests at once, refilling evenly
+ * over the window; Retry-After says when the next request fits. Budgets live in this instance's
+ * memory, so with N instances behind a balancer a tenant gets up to N times the limit.
  *
  * ApiKeyGuard calls it once the key has named the tenant.
  */
@@ -26,11 +26,10 @@ export const TENANT_RATE_LIMIT_STORAGE = Symbol('TENANT_RATE_LIMIT_STORAGE');
 export class TenantRateLimit extends ThrottlerGuard {
   constructor(
     @Inject(TENANT_RATE_LIMIT_OPTIONS) limits: TenantRateLimitOptions,
-    @Inject(TENANT_RATE_LIMIT_STORAGE) storage: ThrottlerStorageService,
+    @Inject(TENANT_RATE_LIMIT_STORAGE) storage: TokenBucketStorage,
     reflector: Reflector,
   ) {
-    // blockDuration 0: a refused request is not counted and blocks nothing beyond the window.
-    super({ throttlers: [{ name: 'default', limit: limits.limit, ttl: limits.windowMs, blockDuration: 0 }] }, storage, reflector);
+    super({ throttlers: [{ name: 'default', limit: limits.limit, ttl: limits.windowMs }] }, storage, reflector);
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
