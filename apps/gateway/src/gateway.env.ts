@@ -1,4 +1,5 @@
 import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
+import { rateLimit, windowDuration } from '@tripline/http';
 import { z } from 'zod';
 
 export const GatewayEnv = z.object({
@@ -17,6 +18,17 @@ export const GatewayEnv = z.object({
   TRIPLINE_CALLBACK_ALLOWLIST: cidrList,
   /** How long a subscription call waits for the registry's answer before a 503. */
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Requests one tenant may make to the API-key routes per GATEWAY_RATE_WINDOW, in this
+   * instance; more get 429 with Retry-After. The default is Power Automate's connector limit
+   * (100 calls per 60 s per connection).
+   */
+  GATEWAY_RATE_LIMIT: rateLimit(100),
+  GATEWAY_RATE_WINDOW: windowDuration('60s'),
+  /** Wrong admin tokens one client address may send before it must wait (429, Retry-After). */
+  ADMIN_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one, up to 1 h. */
+  ADMIN_AUTH_LOCKOUT: windowDuration('30s'),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');

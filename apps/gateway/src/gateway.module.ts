@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/http';
 import { TenancyModule } from '@tripline/tenancy';
+import { AdminLockout } from './admin/admin-lockout';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { ApiDocsController } from './api-docs/api-docs.controller';
 import { OpenApiDocument } from './api-docs/openapi-document';
@@ -24,7 +25,7 @@ export function gatewayModule(env: GatewayEnv) {
   @Module({
     imports: [
       ServiceInfraModule.forService('tripline-gateway', env),
-      TenancyModule,
+      TenancyModule.forRoot({ rateLimit: { limit: env.GATEWAY_RATE_LIMIT, windowMs: env.GATEWAY_RATE_WINDOW } }),
     ],
     controllers: [
       TenantsController,
@@ -37,6 +38,7 @@ export function gatewayModule(env: GatewayEnv) {
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
+      AdminLockout,
       AdminTokenGuard,
       TenantProvisioning,
       RegistryClient,

@@ -1,4 +1,5 @@
 import { baseEnvShape, loadEnv, port } from '@tripline/config';
+import { rateLimit, windowDuration } from '@tripline/http';
 import { z } from 'zod';
 
 export const IngestionEnv = z.object({
@@ -13,6 +14,13 @@ export const IngestionEnv = z.object({
    * accepted and then stuck.
    */
   INGEST_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(900 * 1024).default(256 * 1024),
+  /**
+   * `POST /v1/events` requests one tenant may make per INGEST_RATE_WINDOW, in this instance;
+   * more get 429 with Retry-After. A request may be a batch of INGEST_MAX_BATCH events, so the
+   * default (600 a minute) lets a producer send up to 5,000 events a second.
+   */
+  INGEST_RATE_LIMIT: rateLimit(600),
+  INGEST_RATE_WINDOW: windowDuration('60s'),
 });
 export type IngestionEnv = z.infer<typeof IngestionEnv>;
 export const INGESTION_ENV = Symbol('INGESTION_ENV');

@@ -11,7 +11,7 @@ export function ingestionModule(env: IngestionEnv) {
   @Module({
     imports: [
       ServiceInfraModule.forService('tripline-ingestion', env),
-      TenancyModule,
+      TenancyModule.forRoot({ rateLimit: { limit: env.INGEST_RATE_LIMIT, windowMs: env.INGEST_RATE_WINDOW } }),
     ],
     controllers: [EventsController],
     providers: [{ provide: INGESTION_ENV, useValue: env }, EventIntake, KnownTenants, IngestTopicConsumer],

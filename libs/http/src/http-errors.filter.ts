@@ -52,6 +52,8 @@ function codeFor(status: number): string {
       return 'not_found';
     case 413:
       return 'payload_too_large';
+    case 429:
+      return 'rate_limited';
     case 503:
       return 'unavailable';
     default:

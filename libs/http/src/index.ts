@@ -6,3 +6,5 @@ export * from './run-service';
 export * from './zod.pipe';
 export * from './service-infra.module';
 export * from './pagination';
+export * from './rate-limit';
+export * from './token-bucket-storage';

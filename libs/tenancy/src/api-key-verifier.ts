@@ -1,42 +1,80 @@
-import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@tripline/db';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { ApiKeyStore, type StoredApiKey } from './api-key-store';
 import { apiKeyMatches, apiKeyPrefix } from './api-key';
 
-interface CachedKey {
-  tenantId: string;
-  keyHash: string;
-  revoked: boolean;
-  expiresAt: number;
+/** The clock the caches expire by; a test passes its own. */
+export const API_KEY_CACHE_CLOCK = Symbol('API_KEY_CACHE_CLOCK');
+export interface CacheClock {
+  now(): number;
 }
 
 /**
  * Resolves an API key to its tenant. Keys are read from the gateway's `api_keys` table (the
- * gateway alone writes it); a short cache keeps the hot path of ingestion off the database,
- * at the cost of a revocation taking up to CACHE_MS to apply everywhere.
+ * gateway alone writes it) through a short cache that keeps the hot path of ingestion off the
+ * database:
+ * - known prefixes for KNOWN_TTL_MS, so a revocation takes up to that long to apply everywhere;
+ * - unknown prefixes for UNKNOWN_TTL_MS, so a client repeating a junk key costs no database
+ *   round trip per request. A key created after its prefix was looked up in vain works once that
+ *   miss expires, or at once where `forget` is called (the gateway, which issues keys, does).
+ * Both caches are bounded, and apart: a flood of junk keys cannot push out the real ones.
+ * Concurrent lookups of one prefix share one query.
  */
 @Injectable()
 export class ApiKeyVerifier {
-  static readonly CACHE_MS = 10_000;
-  private readonly cache = new Map<string, CachedKey>();
+  static readonly KNOWN_TTL_MS = 10_000;
+  static readonly UNKNOWN_TTL_MS = 5_000;
+  static readonly MAX_ENTRIES = 10_000;
 
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly known: LRUCache<string, StoredApiKey>;
+  private readonly unknown: LRUCache<string, true>;
+  private readonly inFlight = new Map<string, Promise<StoredApiKey | null>>();
+
+  constructor(
+    private readonly store: ApiKeyStore,
+    @Optional() @Inject(API_KEY_CACHE_CLOCK) clock?: CacheClock,
+  ) {
+    const perf = clock ?? performance;
+    // ttlResolution 0: read the clock on each get, instead of caching it behind a 1 ms timer per read.
+    this.known = new LRUCache({ max: ApiKeyVerifier.MAX_ENTRIES, ttl: ApiKeyVerifier.KNOWN_TTL_MS, ttlResolution: 0, perf });
+    this.unknown = new LRUCache({ max: ApiKeyVerifier.MAX_ENTRIES, ttl: ApiKeyVerifier.UNKNOWN_TTL_MS, ttlResolution: 0, perf });
+  }
 
   async tenantFor(plain: string): Promise<string | null> {
     const prefix = apiKeyPrefix(plain);
     if (!prefix) return null;
-    let entry = this.cache.get(prefix);
-    if (!entry || entry.expiresAt < Date.now()) {
-      const row = await this.prisma.apiKey.findUnique({ where: { prefix } });
-      if (!row) return null;
-      entry = {
-        tenantId: row.tenantId,
-        keyHash: row.keyHash,
-        revoked: row.revokedAt !== null,
-        expiresAt: Date.now() + ApiKeyVerifier.CACHE_MS,
-      };
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(prefix, entry);
-    }
-    return !entry.revoked && apiKeyMatches(plain, entry.keyHash) ? entry.tenantId : null;
+    const key = await this.lookUp(prefix);
+    return key && !key.revoked && apiKeyMatches(plain, key.keyHash) ? key.tenantId : null;
+  }
+
+  /** Drops what is cached of a prefix, e.g. once a key with it was issued. */
+  forget(prefix: string): void {
+    this.known.delete(prefix);
+    this.unknown.delete(prefix);
+    this.inFlight.delete(prefix);
+  }
+
+  private lookUp(prefix: string): Promise<StoredApiKey | null> {
+    const cached = this.known.get(prefix);
+    if (cached) return Promise.resolve(cached);
+    if (this.unknown.has(prefix)) return Promise.resolve(null);
+    return this.inFlight.get(prefix) ?? this.query(prefix);
+  }
+
+  private query(prefix: string): Promise<StoredApiKey | null> {
+    const pending: Promise<StoredApiKey | null> = this.store
+      .findByPrefix(prefix)
+      .then((key) => {
+        // Forgotten while the query ran: its answer may predate a new key; use it, keep nothing.
+        if (this.inFlight.get(prefix) !== pending) return key;
+        if (key) this.known.set(prefix, key);
+        else this.unknown.set(prefix, true);
+        return key;
+      })
+      .finally(() => {
+        if (this.inFlight.get(prefix) === pending) this.inFlight.delete(prefix);
+      });
+    this.inFlight.set(prefix, pending);
+    return pending;
   }
 }

@@ -1,13 +1,20 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiKeyVerifier } from './api-key-verifier';
+import { TenantRateLimit } from './tenant-rate-limit';
 
 type TenantRequest = Request & { tenantId?: string };
 
-/** Every tenant-facing route authenticates with `X-API-Key`; the key decides the tenant. */
+/**
+ * Every tenant-facing route authenticates with `X-API-Key`; the key decides the tenant, and the
+ * request then counts against that tenant's rate limit (a wrong key spends no one's budget).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly verifier: ApiKeyVerifier) {}
+  constructor(
+    private readonly verifier: ApiKeyVerifier,
+    private readonly rateLimit: TenantRateLimit,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<TenantRequest>();
@@ -16,7 +23,7 @@ export class ApiKeyGuard implements CanActivate {
     const tenantId = await this.verifier.tenantFor(key);
     if (!tenantId) throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid API key' });
     req.tenantId = tenantId;
-    return true;
+    return this.rateLimit.canActivate(context);
   }
 }
 

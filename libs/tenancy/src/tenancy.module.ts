@@ -1,6 +1,25 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { TokenBucketStorage } from '@tripline/http';
+import { ApiKeyStore, PrismaApiKeyStore } from './api-key-store';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { ApiKeyGuard } from './api-key.guard';
+import { TENANT_RATE_LIMIT_OPTIONS, TENANT_RATE_LIMIT_STORAGE, TenantRateLimit, type TenantRateLimitOptions } from './tenant-rate-limit';
 
-@Module({ providers: [ApiKeyVerifier, ApiKeyGuard], exports: [ApiKeyVerifier, ApiKeyGuard] })
-export class TenancyModule {}
+/** API-key authentication and each tenant's rate limit, for a service's tenant-facing routes. */
+@Module({})
+export class TenancyModule {
+  static forRoot(options: { rateLimit: TenantRateLimitOptions }): DynamicModule {
+    return {
+      module: TenancyModule,
+      providers: [
+        { provide: ApiKeyStore, useClass: PrismaApiKeyStore },
+        { provide: TENANT_RATE_LIMIT_OPTIONS, useValue: options.rateLimit },
+        { provide: TENANT_RATE_LIMIT_STORAGE, useFactory: () => new TokenBucketStorage() },
+        ApiKeyVerifier,
+        TenantRateLimit,
+        ApiKeyGuard,
+      ],
+      exports: [ApiKeyVerifier, ApiKeyGuard, TenantRateLimit],
+    };
+  }
+}

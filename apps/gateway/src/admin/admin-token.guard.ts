@@ -1,26 +1,46 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
+import { tooManyRequests } from '@tripline/http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
+import { AdminLockout } from './admin-lockout';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-/** `Authorization: Bearer <TRIPLINE_ADMIN_TOKEN>`, compared in constant time. */
+/**
+ * `Authorization: Bearer <TRIPLINE_ADMIN_TOKEN>`, compared in constant time (digests of equal
+ * length, so neither the token's content nor its length leaks). An address that keeps sending
+ * wrong tokens is made to wait (AdminLockout); while it waits, no token it sends is judged.
+ */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer;
 
-  constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
+  constructor(
+    @Inject(GATEWAY_ENV) env: GatewayEnv,
+    private readonly lockout: AdminLockout,
+  ) {
     this.expected = digest(env.TRIPLINE_ADMIN_TOKEN);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<Request>().header('authorization') ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
     if (!match) throw new UnauthorizedException({ error: 'unauthorized', message: 'missing Authorization: Bearer <admin token>' });
-    if (!timingSafeEqual(digest(match[1]), this.expected)) {
+    // The socket's address (Express' req.ip without 'trust proxy'); IPv6 by its /64, as one host holds many.
+    const address = normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const right = timingSafeEqual(digest(match[1]), this.expected);
+    if (this.lockout.waitFor(address) > 0) {
+      const wait = right ? this.lockout.waitFor(address) : this.lockout.failed(address);
+      throw tooManyRequests(http.getResponse<Response>(), wait, 'too many wrong admin tokens from this address');
+    }
+    if (!right) {
+      this.lockout.failed(address);
       throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid admin token' });
     }
+    this.lockout.succeeded(address);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
-import { issueApiKey } from '@tripline/tenancy';
+import { ApiKeyVerifier, issueApiKey } from '@tripline/tenancy';
 import { randomUUID } from 'node:crypto';
 
 export interface ProvisionedTenant {
@@ -11,7 +11,10 @@ export interface ProvisionedTenant {
 
 @Injectable()
 export class TenantProvisioning {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly verifier: ApiKeyVerifier,
+  ) {}
 
   async create(name: string): Promise<ProvisionedTenant> {
     const tenantId = randomUUID();
@@ -19,6 +22,9 @@ export class TenantProvisioning {
     await this.prisma.tenant.create({
       data: { id: tenantId, name, apiKeys: { create: { id: randomUUID(), prefix: key.prefix, keyHash: key.hash } } },
     });
+    // Should this prefix have been tried before (as a junk key), the gateway's cache holds a
+    // miss for it: the new key works here at once. Ingestion waits for the miss to expire.
+    this.verifier.forget(key.prefix);
     return { tenantId, apiKey: key.plain };
   }
 }

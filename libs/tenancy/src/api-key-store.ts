@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@tripline/db';
+
+/** What the verifier needs to know of a stored key: never the key itself, only its hash. */
+export interface StoredApiKey {
+  tenantId: string;
+  keyHash: string;
+  revoked: boolean;
+}
+
+/** Where API keys are looked up by their prefix: the gateway's `api_keys` table in production. */
+export abstract class ApiKeyStore {
+  abstract findByPrefix(prefix: string): Promise<StoredApiKey | null>;
+}
+
+@Injectable()
+export class PrismaApiKeyStore extends ApiKeyStore {
+  constructor(private readonly prisma: PrismaService) {
+    super();
+  }
+
+  async findByPrefix(prefix: string): Promise<StoredApiKey | null> {
+    const row = await this.prisma.apiKey.findUnique({ where: { prefix }, select: { tenantId: true, keyHash: true, revokedAt: true } });
+    return row && { tenantId: row.tenantId, keyHash: row.keyHash, revoked: row.revokedAt !== null };
+  }
+}
