@@ -41,7 +41,6 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
       tenantId: tenant,
       subscriptionId: subscription.id,
       trigger: 'data-source-refresh-failed',
-      callbackUrl: subscription.callbackUrl,
       eventId,
       payload: {
         eventId,

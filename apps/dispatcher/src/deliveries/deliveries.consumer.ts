@@ -27,7 +27,6 @@ export class DeliveriesConsumer implements OnApplicationBootstrap {
         subscriptionId: r.subscriptionId,
         eventId: r.eventId,
         trigger: r.trigger,
-        callbackUrl: r.callbackUrl,
         payload: r.payload,
       })),
     );

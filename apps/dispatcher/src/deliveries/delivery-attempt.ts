@@ -39,7 +39,7 @@ export class DeliveryAttempt {
     const startedAt = new Date();
     const attemptNumber = delivery.attemptCount + 1;
     const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, startedAt);
-    const result = await this.sender.post(delivery.callbackUrl, delivery.body, headers);
+    const result = await this.sender.post(endpoint.callbackUrl, delivery.body, headers);
     const handshake = delivery.trigger === VALIDATION_TRIGGER;
     let verdict = judgeAttempt(result);
     if (handshake && verdict === 'delivered' && !answersValidation(delivery.body, result.responseExcerpt)) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeliveryOutcome } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
 import type { CallbackAttempt } from '../callbacks/callback-sender';
-import { endpointsOf, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
+import { DispatchEndpoints, ENDPOINT_COLUMNS, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
 
 export type FinalStatus = 'delivered' | 'failed' | 'gone' | 'cancelled' | 'validated';
 
@@ -21,7 +21,6 @@ export interface NewDelivery {
   subscriptionId: string;
   eventId: string;
   trigger: string;
-  callbackUrl: string;
   payload: object;
 }
 
@@ -31,7 +30,6 @@ export interface ClaimedDelivery {
   createdAt: Date;
   tenantId: string;
   subscriptionId: string;
-  callbackUrl: string;
   body: string;
   attemptCount: number;
   /** The dispatcher's endpoint of its subscription; null while its subscription change is not in yet. */
@@ -59,21 +57,15 @@ type ClaimRow = EndpointRow & {
   created_at: Date;
   tenant_id: string;
   subscription_id: string;
-  callback_url: string;
   body: string;
   attempt_count: number;
 };
 
 type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed: boolean };
 
-/** A claimed delivery's endpoint, joined in the same round trip. */
-const ENDPOINT_COLUMNS = `
-  e.status AS endpoint_status, e.tenant_id AS endpoint_tenant_id, e.callback_url AS endpoint_callback_url,
-  e.secrets AS endpoint_secrets, e.failing_since AS endpoint_failing_since`;
-
 /** The delivery columns a claim returns, and its endpoint's. */
 const CLAIM_COLUMNS = `
-  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.callback_url, c.body, c.attempt_count, ${ENDPOINT_COLUMNS}`;
+  c.id, c.trigger, c.created_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, ${ENDPOINT_COLUMNS}`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
@@ -86,7 +78,10 @@ const CLAIM_COLUMNS = `
  */
 @Injectable()
 export class DeliveryLog {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly endpoints: DispatchEndpoints,
+  ) {}
 
   /**
    * Records new deliveries, due now, in one statement; one seen before is not recorded twice.
@@ -104,11 +99,11 @@ export class DeliveryLog {
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
-          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, callback_url, body, next_attempt_at, locked_until)
-          SELECT id, tenant_id, subscription_id, event_id, trigger, callback_url, body, now(),
-            CASE WHEN claim THEN now() + $9::int * interval '1 millisecond' END
-          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[])
-            AS t(id, tenant_id, subscription_id, event_id, trigger, callback_url, body, claim)
+          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, next_attempt_at, locked_until)
+          SELECT id, tenant_id, subscription_id, event_id, trigger, body, now(),
+            CASE WHEN claim THEN now() + $8::int * interval '1 millisecond' END
+          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+            AS t(id, tenant_id, subscription_id, event_id, trigger, body, claim)
           ON CONFLICT (id) DO NOTHING
           RETURNING id, subscription_id, created_at, locked_until IS NOT NULL AS claimed
         )
@@ -120,17 +115,16 @@ export class DeliveryLog {
         col((d) => d.subscriptionId),
         col((d) => d.eventId),
         col((d) => d.trigger),
-        col((d) => d.callbackUrl),
         col((d) => d.body),
         col((d) => claim.has(d.id)),
         leaseMs,
       ],
     });
     const claimedRows = rows.filter((r) => r.claimed);
-    const endpoints = endpointsOf(claimedRows);
+    const endpoints = this.endpoints.of(claimedRows);
     const claimed = claimedRows.map((r): ClaimedDelivery => {
-      const { tenantId, subscriptionId, trigger, callbackUrl, body } = byId.get(r.id)!;
-      return { id: r.id, trigger, createdAt: r.created_at, tenantId, subscriptionId, callbackUrl, body, attemptCount: 0, endpoint: endpoints.get(subscriptionId) ?? null };
+      const { tenantId, subscriptionId, trigger, body } = byId.get(r.id)!;
+      return { id: r.id, trigger, createdAt: r.created_at, tenantId, subscriptionId, body, attemptCount: 0, endpoint: endpoints.get(subscriptionId) ?? null };
     });
     return { inserted: rows.length, claimed };
   }
@@ -151,12 +145,12 @@ export class DeliveryLog {
             ORDER BY next_attempt_at
             LIMIT $1
             FOR UPDATE SKIP LOCKED)
-          RETURNING id, trigger, created_at, tenant_id, subscription_id, callback_url, body, attempt_count
+          RETURNING id, trigger, created_at, tenant_id, subscription_id, body, attempt_count
         )
         SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
       values: [limit, leaseMs, skipEndpoints],
     });
-    return toClaimed(rows);
+    return toClaimed(rows, this.endpoints.of(rows));
   }
 
   /** Gives claimed deliveries back without an attempt (their endpoint is busy, or not known yet). */
@@ -236,15 +230,13 @@ export class DeliveryLog {
   }
 }
 
-function toClaimed(rows: ClaimRow[]): ClaimedDelivery[] {
-  const endpoints = endpointsOf(rows);
+function toClaimed(rows: ClaimRow[], endpoints: Map<string, Endpoint>): ClaimedDelivery[] {
   return rows.map((r) => ({
     id: r.id,
     trigger: r.trigger,
     createdAt: r.created_at,
     tenantId: r.tenant_id,
     subscriptionId: r.subscription_id,
-    callbackUrl: r.callback_url,
     body: r.body,
     attemptCount: r.attempt_count,
     endpoint: endpoints.get(r.subscription_id) ?? null,
