@@ -8,6 +8,7 @@ import {
   TestKafka,
   type RunningService,
 } from '@tripline/testing';
+import { SecretBox } from '@tripline/secrets';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { loadDispatcherEnv } from './dispatcher.env';
@@ -41,7 +42,6 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
       tenantId: tenant,
       subscriptionId: subscription.id,
       trigger: 'data-source-refresh-failed',
-      callbackUrl: subscription.callbackUrl,
       eventId,
       payload: {
         eventId,
@@ -278,5 +278,35 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     const [outcome] = await dispatch(request(subscription));
     expect(outcome).toMatchObject({ result: 'cancelled', attempts: 0 });
     expect(receiver.at('/deleted')).toEqual([]);
+  });
+
+  it('seals at boot an endpoint URL kept in plaintext before the upgrade, and still calls it back', async () => {
+    const { subscription } = subscriptionFixture(tenant, receiver.url('/legacy?sig=plain-token'));
+    // As migration 20261130030000 leaves a row of an older version: the plaintext URL moved into sealed_callback_url.
+    await query(
+      `INSERT INTO dispatch_endpoints (subscription_id, tenant_id, sealed_callback_url, status, secrets, version) VALUES ($1, $2, $3, 'active', $4, 1)`,
+      [subscription.id, tenant, receiver.url('/legacy?sig=plain-token'), JSON.stringify(subscription.secrets)],
+    );
+    const upgraded = await startInProcess('dispatcher', namespace, loadDispatcherEnv, dispatcherModule);
+    await upgraded.close();
+
+    const [row] = await query<{ sealed_callback_url: string }>('SELECT sealed_callback_url FROM dispatch_endpoints WHERE subscription_id = $1', [subscription.id]);
+    expect(row.sealed_callback_url).not.toContain('plain-token');
+    const [outcome] = await dispatch(request(subscription));
+    expect(outcome).toMatchObject({ result: 'delivered', attempts: 1 });
+    expect(receiver.at('/legacy?sig=plain-token')).toHaveLength(1);
+  });
+
+  it('dead-letters a subscription change whose URL it cannot open, naming why, and applies the rest', async () => {
+    const foreign = subscriptionFixture(tenant, receiver.url('/foreign')).subscription;
+    foreign.sealedCallbackUrl = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal(receiver.url('/foreign'));
+    const fine = subscriptionFixture(tenant, receiver.url('/fine-next')).subscription;
+    await kafka.publish('subscriptionChanges', [foreign, fine].map((subscription) => ({ key: subscription.id, value: { change: 'created', subscription } })));
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+
+    const letters = (await kafka.readValues('deadLetters')).filter((l) => l.key === foreign.id);
+    expect(letters).toEqual([expect.objectContaining({ reason: expect.stringContaining('sealedCallbackUrl: cannot be opened') })]);
+    expect(await query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1', [foreign.id])).toEqual([]);
+    expect(await query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1', [fine.id])).toHaveLength(1);
   });
 });

@@ -14,7 +14,9 @@ describe('evaluator, against the real Kafka and Postgres', () => {
     id: randomUUID(),
     tenantId: tenant,
     trigger,
-    callbackUrl: `https://flows.example.test/${trigger}`,
+    // Sealed with a key the evaluator does not hold: it never needs the URL.
+    sealedCallbackUrl: 'v1.aXY.dGFn.c2VhbGVk',
+    redactedCallbackUrl: `https://flows.example.test/${trigger}?sig=REDACTED`,
     params,
     status: 'active',
     disabledReason: null,
@@ -75,9 +77,9 @@ describe('evaluator, against the real Kafka and Postgres', () => {
     expect(one).toMatchObject({
       tenantId: tenant,
       trigger: 'data-source-refresh-failed',
-      callbackUrl: failedDs2.callbackUrl,
       payload: { eventId: onDs2.id, subscriptionId: failedDs2.id, dataSourceId: 'ds-2', status: 'timed_out', errorCode: null },
     });
+    expect(one).not.toHaveProperty('callbackUrl'); // where to is the dispatcher's to know
   });
 
   it('fires the succeeded trigger only for successes, and nothing for a retrying refresh', async () => {

@@ -16,6 +16,7 @@ import { PlatformStateProjection } from './platform-state/platform-state.project
 import { PlatformStateQueries } from './platform-state/platform-state.queries';
 import { RefreshRequestsController } from './refresh-requests/refresh-requests.controller';
 import { CallbackUrlCheck } from './subscriptions/callback-url-check';
+import { CallbackUrlSeal } from './subscriptions/callback-url-seal';
 import { RegistryClient } from './subscriptions/registry-client';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
@@ -44,6 +45,7 @@ export function gatewayModule(env: GatewayEnv) {
       RegistryClient,
       DispatcherClient,
       CallbackUrlCheck,
+      CallbackUrlSeal,
       SubscriptionSecretReader,
       PlatformStateProjection,
       PlatformStateQueries,

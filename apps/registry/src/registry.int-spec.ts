@@ -1,5 +1,6 @@
-import type { RegistryOutcome, RegistryQuestion, RegistryRequest } from '@tripline/contracts';
-import { isolatedNamespace, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
+import type { RegistryOutcome, RegistryQuestion, RegistryRequest, Subscription, TriggerName } from '@tripline/contracts';
+import { SecretBox } from '@tripline/secrets';
+import { isolatedNamespace, query, startInProcess, TEST_SECRETS_KEY, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadRegistryEnv } from './registry.env';
 import { registryModule } from './registry.module';
@@ -10,18 +11,37 @@ describe('registry, against the real Kafka and Postgres', () => {
   const tenantA = randomUUID();
   const tenantB = randomUUID();
   const callbackUrl = 'https://flows.example.test/hooks/1';
+  const box = new SecretBox(TEST_SECRETS_KEY);
   let service: RunningService;
   let kafka: TestKafka;
 
-  /** Sends one request the way the gateway does and returns the registry's answer. */
-  async function ask(question: RegistryQuestion): Promise<RegistryOutcome> {
-    const requestId = randomUUID();
-    await kafka.publish('registryRequests', [{ key: question.tenantId, value: { ...question, requestId, replyTo: 'registry-test' } as RegistryRequest }]);
+  /** Sends requests the way the gateway does (one publish) and returns the registry's answers, in order. */
+  async function askAll(questions: RegistryQuestion[]): Promise<RegistryOutcome[]> {
+    const requests = questions.map((q) => ({ ...q, requestId: randomUUID(), replyTo: 'registry-test' }) as RegistryRequest);
+    await kafka.publish('registryRequests', requests.map((value) => ({ key: value.tenantId, value })));
     await kafka.waitForGroup(kafka.groupId('tripline-registry', 'requests'), 'registryRequests');
-    const reply = (await kafka.readValues('registryReplies')).find((r) => r.requestId === requestId);
-    if (!reply) throw new Error(`no reply to ${requestId}`);
-    return reply.outcome;
+    const replies = new Map((await kafka.readValues('registryReplies')).map((r) => [r.requestId, r.outcome]));
+    return requests.map(({ requestId }) => {
+      const outcome = replies.get(requestId);
+      if (!outcome) throw new Error(`no reply to ${requestId}`);
+      return outcome;
+    });
   }
+  const ask = async (question: RegistryQuestion) => (await askAll([question]))[0];
+  /** A subscribe request as the gateway sends it: the callback URL sealed. */
+  const subscribeTo = (tenantId: string, trigger: TriggerName, url: string, params: Record<string, string | number | boolean> = {}): RegistryQuestion => ({
+    kind: 'subscribe',
+    tenantId,
+    trigger,
+    sealedCallbackUrl: box.seal(url),
+    params,
+  });
+  const subscriptionOf = (outcome: RegistryOutcome): Subscription => {
+    if (outcome.kind !== 'subscribed' && outcome.kind !== 'changed' && outcome.kind !== 'found') throw new Error(`not a subscription: ${JSON.stringify(outcome)}`);
+    if (!outcome.subscription) throw new Error('no subscription');
+    return outcome.subscription;
+  };
+  const plainSecrets = (s: Subscription) => s.secrets.map((x) => box.open(x.ciphertext));
 
   const changesOf = async (id: string) => (await kafka.readValues('subscriptionChanges')).filter((c) => c.subscription.id === id);
 
@@ -35,9 +55,9 @@ describe('registry, against the real Kafka and Postgres', () => {
   });
 
   it('subscribes idempotently: the same callback and parameters give the same subscription', async () => {
-    const first = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', callbackUrl, params: { dataSourceId: 'ds-1' } });
-    const again = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', callbackUrl, params: { dataSourceId: 'ds-1' } });
-    const other = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', callbackUrl, params: {} });
+    const first = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', callbackUrl, { dataSourceId: 'ds-1' }));
+    const again = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', callbackUrl, { dataSourceId: 'ds-1' }));
+    const other = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', callbackUrl));
     expect(first).toMatchObject({ kind: 'subscribed', created: true, subscription: { tenantId: tenantA, status: 'active', version: 1, params: { dataSourceId: 'ds-1' } } });
     expect(again).toMatchObject({ kind: 'subscribed', created: false });
     const id = first.kind === 'subscribed' ? first.subscription.id : '';
@@ -50,7 +70,7 @@ describe('registry, against the real Kafka and Postgres', () => {
   });
 
   it('keeps tenants apart: another tenant can neither see nor delete a subscription', async () => {
-    const mine = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-succeeded', callbackUrl, params: {} });
+    const mine = await ask(subscribeTo(tenantA, 'data-source-refresh-succeeded', callbackUrl));
     const id = mine.kind === 'subscribed' ? mine.subscription.id : '';
     expect(await ask({ kind: 'get', tenantId: tenantB, subscriptionId: id })).toEqual({ kind: 'found', subscription: null });
     expect(await ask({ kind: 'unsubscribe', tenantId: tenantB, subscriptionId: id })).toEqual({ kind: 'unsubscribed', found: false });
@@ -61,7 +81,7 @@ describe('registry, against the real Kafka and Postgres', () => {
   it('lists a tenant\'s subscriptions in pages', async () => {
     const tenant = randomUUID();
     for (const n of [1, 2, 3]) {
-      await ask({ kind: 'subscribe', tenantId: tenant, trigger: 'data-source-refresh-failed', callbackUrl: `${callbackUrl}/${n}`, params: {} });
+      await ask(subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/${n}`));
     }
     const page1 = await ask({ kind: 'list', tenantId: tenant, limit: 2 });
     expect(page1.kind === 'listed' && page1.subscriptions).toHaveLength(2);
@@ -71,14 +91,17 @@ describe('registry, against the real Kafka and Postgres', () => {
   });
 
   it('unsubscribes, publishes the deletion, and re-subscribing reactivates with a newer version', async () => {
-    const made = await ask({ kind: 'subscribe', tenantId: tenantB, trigger: 'data-source-refresh-failed', callbackUrl, params: {} });
+    const made = await ask(subscribeTo(tenantB, 'data-source-refresh-failed', callbackUrl));
     const id = made.kind === 'subscribed' ? made.subscription.id : '';
     expect(await ask({ kind: 'unsubscribe', tenantId: tenantB, subscriptionId: id })).toEqual({ kind: 'unsubscribed', found: true });
     expect(await ask({ kind: 'unsubscribe', tenantId: tenantB, subscriptionId: id })).toEqual({ kind: 'unsubscribed', found: false });
     expect(await ask({ kind: 'get', tenantId: tenantB, subscriptionId: id })).toEqual({ kind: 'found', subscription: null });
 
-    const back = await ask({ kind: 'subscribe', tenantId: tenantB, trigger: 'data-source-refresh-failed', callbackUrl, params: {} });
+    const back = await ask(subscribeTo(tenantB, 'data-source-refresh-failed', callbackUrl));
     expect(back).toMatchObject({ kind: 'subscribed', created: true, subscription: { id, status: 'active', version: 3 } });
+    // Made again, not merely undeleted: whoever held the old secret no longer signs its callbacks.
+    expect(plainSecrets(subscriptionOf(back))).toHaveLength(1);
+    expect(plainSecrets(subscriptionOf(back))).not.toContain(plainSecrets(subscriptionOf(made))[0]);
     const changes = await changesOf(id);
     expect(changes.map((c) => [c.change, c.subscription.version])).toEqual([
       ['created', 1],
@@ -88,12 +111,12 @@ describe('registry, against the real Kafka and Postgres', () => {
   });
 
   it('refuses parameters the trigger does not take', async () => {
-    const outcome = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', callbackUrl, params: { segmentId: 'x' } });
+    const outcome = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', callbackUrl, { segmentId: 'x' }));
     expect(outcome).toMatchObject({ kind: 'failed', code: 'invalid_request' });
   });
 
   it('disables a subscription whose callback answered 410, with the reason, and publishes it', async () => {
-    const made = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', callbackUrl: `${callbackUrl}/gone`, params: {} });
+    const made = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', `${callbackUrl}/gone`));
     const id = made.kind === 'subscribed' ? made.subscription.id : '';
     await kafka.publish('deliveryOutcomes', [
       {
@@ -115,5 +138,85 @@ describe('registry, against the real Kafka and Postgres', () => {
       subscription: { status: 'disabled', disabledReason: 'callback answered 410: the flow no longer exists' },
     });
     expect((await changesOf(id)).map((c) => c.change)).toContain('disabled');
+  });
+
+  it('keeps the callback URL sealed in its table and on Kafka, and shows it with every query value redacted', async () => {
+    const token = `sig-${randomUUID()}`;
+    const url = `https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${token}`;
+    const made = subscriptionOf(await ask(subscribeTo(tenantA, 'unification-completed', url)));
+    expect(made.redactedCallbackUrl).toBe('https://prod-1.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?api-version=REDACTED&sig=REDACTED');
+    expect(box.open(made.sealedCallbackUrl)).toBe(url);
+
+    const [row] = await query<{ row: string }>('SELECT row_to_json(s)::text AS row FROM subscriptions s WHERE id = $1', [made.id]);
+    expect(row.row).not.toContain(token);
+    for (const topic of ['subscriptionChanges', 'registryReplies'] as const) {
+      const records = (await kafka.readAll(topic)).filter((r) => r.value?.includes(made.id));
+      expect(records.length).toBeGreaterThan(0);
+      for (const r of records) expect(r.value).not.toContain(token);
+    }
+  });
+
+  it('refuses a subscribe whose callback URL was not sealed with its key, without storing anything', async () => {
+    const foreign = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal('https://flows.example.test/foreign');
+    const outcome = await ask({ kind: 'subscribe', tenantId: tenantA, trigger: 'data-source-refresh-failed', sealedCallbackUrl: foreign, params: {} });
+    expect(outcome).toMatchObject({ kind: 'failed', code: 'invalid_request', message: expect.stringContaining('callbackUrl: cannot be opened') });
+  });
+
+  it('keeps the current and the previous signing secret only, however quickly it is rotated', async () => {
+    const made = subscriptionOf(await ask(subscribeTo(tenantA, 'data-source-refresh-succeeded', `${callbackUrl}/rotating`)));
+    const rotations: Subscription[] = [];
+    for (const _ of [1, 2, 3]) rotations.push(subscriptionOf(await ask({ kind: 'rotate-secret', tenantId: tenantA, subscriptionId: made.id })));
+    const [, second, third] = rotations.map(plainSecrets);
+    expect(third).toHaveLength(2);
+    expect(third).toEqual([expect.any(String), second[0]]); // the newest, and the one it replaced
+    expect(third).not.toContain(plainSecrets(made)[0]);
+    expect(rotations[2].secrets[0].expiresAt).toBeNull();
+    expect(Date.parse(rotations[2].secrets[1].expiresAt!)).toBeGreaterThan(Date.now());
+  });
+
+  it('cuts a list page that would not fit in one Kafka message, and pages through every subscription', async () => {
+    const tenant = randomUUID();
+    // About 5 KB each once sealed and redacted: 250 of them are over a megabyte, past the broker's message limit.
+    const long = `https://flows.example.test/${'p'.repeat(1_000)}?sig=${'s'.repeat(1_000)}`;
+    const made = await askAll(Array.from({ length: 250 }, (_, n) => subscribeTo(tenant, 'data-source-refresh-failed', `${long}&n=${n}`)));
+    expect(made.every((o) => o.kind === 'subscribed')).toBe(true);
+
+    const seen = new Set<string>();
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ask({ kind: 'list', tenantId: tenant, limit: 500, after });
+      if (page.kind !== 'listed') throw new Error(`not a page: ${JSON.stringify(page)}`);
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(300 * 1024);
+      for (const s of page.subscriptions) seen.add(s.id);
+      after = page.nextAfter ?? undefined;
+      pages++;
+    } while (after);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.size).toBe(250);
+  });
+
+  it('seals, at boot, a callback URL kept in plaintext before the upgrade, and republishes it a version up', async () => {
+    const id = randomUUID();
+    const token = `sig-${randomUUID()}`;
+    const plain = `https://flows.example.test/legacy?sig=${token}`;
+    // As migration 20261130030000 leaves a row of an older version: the plaintext URL moved into sealed_callback_url.
+    await query(
+      `INSERT INTO subscriptions (id, tenant_id, trigger, sealed_callback_url, redacted_callback_url, params, status, secrets, version)
+       VALUES ($1, $2, 'data-source-refresh-failed', $3, '', '{}', 'active', '[]', 4)`,
+      [id, tenantA, plain],
+    );
+    const another = await startInProcess('registry', namespace, loadRegistryEnv, registryModule);
+    await another.close();
+
+    const [row] = await query<{ sealed_callback_url: string; redacted_callback_url: string; version: number }>(
+      'SELECT sealed_callback_url, redacted_callback_url, version FROM subscriptions WHERE id = $1',
+      [id],
+    );
+    expect(row).toMatchObject({ redacted_callback_url: 'https://flows.example.test/legacy?sig=REDACTED', version: 5 });
+    expect(box.open(row.sealed_callback_url)).toBe(plain);
+    const changes = await changesOf(id);
+    expect(changes.map((c) => [c.change, c.subscription.version])).toEqual([['callback-sealed', 5]]);
+    expect(box.open(changes[0].subscription.sealedCallbackUrl)).toBe(plain);
   });
 });

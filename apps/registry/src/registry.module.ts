@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/http';
 import { DeliveryOutcomesConsumer } from './outcomes/delivery-outcomes.consumer';
 import { REGISTRY_ENV, type RegistryEnv } from './registry.env';
+import { CallbackUrls } from './subscriptions/callback-urls';
+import { LegacyCallbackUrls } from './subscriptions/legacy-callback-urls';
 import { RegistryRequestsConsumer } from './subscriptions/registry-requests.consumer';
 import { SubscriptionChanges } from './subscriptions/subscription-changes';
 import { SubscriptionSecrets } from './subscriptions/subscription-secrets';
@@ -13,8 +15,10 @@ export function registryModule(env: RegistryEnv) {
     providers: [
       { provide: REGISTRY_ENV, useValue: env },
       SubscriptionSecrets,
+      CallbackUrls,
       SubscriptionStore,
       SubscriptionChanges,
+      LegacyCallbackUrls,
       RegistryRequestsConsumer,
       DeliveryOutcomesConsumer,
     ],

@@ -1,2 +1,3 @@
 export * from './secret-box';
 export * from './signing-secret';
+export * from './redacted-url';

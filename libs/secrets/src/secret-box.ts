@@ -4,9 +4,9 @@ const VERSION = 'v1';
 
 /**
  * Encrypts secrets at rest and on Kafka (AES-256-GCM, authenticated): webhook signing secrets
- * must be readable again to sign with, so they cannot be hashed like API keys. The key
- * (TRIPLINE_SECRETS_KEY) is held by the services that create, show or use them: registry,
- * gateway, dispatcher.
+ * and callback URLs (whose query starts the flow) must be readable again to use, so they cannot
+ * be hashed like API keys. The key (TRIPLINE_SECRETS_KEY) is held by the services that create,
+ * show or use them: registry, gateway, dispatcher.
  */
 export class SecretBox {
   private readonly key: Buffer;
@@ -30,6 +30,11 @@ export class SecretBox {
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
+}
+
+/** Whether a value has the sealed form (it may still fail to open: another key, tampered). */
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${VERSION}.`) && value.split('.').length === 4;
 }
 
 /** A new random key, base64: what `npm start` generates when TRIPLINE_SECRETS_KEY is unset. */

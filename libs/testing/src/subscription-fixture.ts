@@ -1,5 +1,5 @@
 import type { Subscription, TriggerName } from '@tripline/contracts';
-import { newSigningSecret, SecretBox } from '@tripline/secrets';
+import { newSigningSecret, redactUrl, SecretBox } from '@tripline/secrets';
 import { randomUUID } from 'node:crypto';
 import { TEST_SECRETS_KEY } from './test-infra';
 
@@ -9,14 +9,14 @@ export interface SubscriptionFixture {
   secrets: string[];
 }
 
-/** A subscription as the registry would publish it, with real sealed signing secrets. */
+/** A subscription as the registry would publish it, with its callback URL and signing secrets really sealed. */
 export function subscriptionFixture(
   tenantId: string,
-  callbackUrl: string,
-  overrides: Partial<Subscription> & { trigger?: TriggerName; secretCount?: number } = {},
+  defaultCallbackUrl: string,
+  overrides: Partial<Subscription> & { trigger?: TriggerName; secretCount?: number; callbackUrl?: string } = {},
 ): SubscriptionFixture {
   const box = new SecretBox(TEST_SECRETS_KEY);
-  const { secretCount = 1, ...rest } = overrides;
+  const { secretCount = 1, callbackUrl = defaultCallbackUrl, ...rest } = overrides;
   const secrets = Array.from({ length: secretCount }, () => newSigningSecret());
   const expiry = new Date(Date.now() + 3_600_000).toISOString();
   return {
@@ -25,7 +25,8 @@ export function subscriptionFixture(
       id: randomUUID(),
       tenantId,
       trigger: 'data-source-refresh-failed',
-      callbackUrl,
+      sealedCallbackUrl: box.seal(callbackUrl),
+      redactedCallbackUrl: redactUrl(callbackUrl),
       params: {},
       status: 'active',
       disabledReason: null,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DeliveryOutcome } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
 import type { CallbackAttempt } from '../callbacks/callback-sender';
-import { endpointsOf, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
+import { DispatchEndpoints, ENDPOINT_COLUMNS, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
 
 export type FinalStatus = 'delivered' | 'failed' | 'gone' | 'cancelled' | 'validated';
 
@@ -88,11 +88,6 @@ type ClaimRow = EndpointRow & {
 
 type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed_at: Date; claimed: boolean };
 
-/** A claimed delivery's endpoint, joined in the same round trip. */
-const ENDPOINT_COLUMNS = `
-  e.status AS endpoint_status, e.tenant_id AS endpoint_tenant_id, e.callback_url AS endpoint_callback_url,
-  e.secrets AS endpoint_secrets, e.failing_since AS endpoint_failing_since`;
-
 /** The delivery columns a claim returns, and its endpoint's. */
 const CLAIM_COLUMNS = `
   c.id, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.seen, ${ENDPOINT_COLUMNS}`;
@@ -108,7 +103,10 @@ const CLAIM_COLUMNS = `
  */
 @Injectable()
 export class DeliveryLog {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly endpoints: DispatchEndpoints,
+  ) {}
 
   /**
    * Records new deliveries, due now, in one statement; one seen before is not recorded twice.
@@ -148,7 +146,7 @@ export class DeliveryLog {
       ],
     });
     const claimedRows = rows.filter((r) => r.claimed);
-    const endpoints = endpointsOf(claimedRows);
+    const endpoints = this.endpoints.of(claimedRows);
     const claimed = claimedRows.map((r): ClaimedDelivery => {
       const { tenantId, subscriptionId, trigger, body } = byId.get(r.id)!;
       return {
@@ -212,7 +210,7 @@ export class DeliveryLog {
       ],
     });
     const seen = rows[0]?.seen ?? 0;
-    return { claimed: toClaimed(rows), more: seen === limit || seen > rows.length };
+    return { claimed: toClaimed(rows, this.endpoints.of(rows)), more: seen === limit || seen > rows.length };
   }
 
   /** Gives claimed deliveries back without an attempt (their endpoint is busy, or not known yet). */
@@ -297,8 +295,7 @@ export class DeliveryLog {
   }
 }
 
-function toClaimed(rows: ClaimRow[]): ClaimedDelivery[] {
-  const endpoints = endpointsOf(rows);
+function toClaimed(rows: ClaimRow[], endpoints: Map<string, Endpoint>): ClaimedDelivery[] {
   return rows.map((r) => ({
     id: r.id,
     trigger: r.trigger,

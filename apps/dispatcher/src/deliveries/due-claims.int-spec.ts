@@ -4,6 +4,7 @@ import { isolatedNamespace, serviceEnv } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadDispatcherEnv } from '../dispatcher.env';
 import { DeliveryLog } from './delivery-log';
+import { DispatchEndpoints } from '../endpoints/dispatch-endpoints';
 
 /** Claims of due deliveries, against the real Postgres: each tenant gets no more than the slots it has free. */
 describe('claiming due deliveries, against the real Postgres', () => {
@@ -30,7 +31,7 @@ describe('claiming due deliveries, against the real Postgres', () => {
     Logger.overrideLogger(['error']);
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
-    log = new DeliveryLog(prisma);
+    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env));
   });
   afterAll(async () => {
     await prisma?.$disconnect();

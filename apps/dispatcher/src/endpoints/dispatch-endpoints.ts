@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { newestPerSubscription, type SealedSecret, type Subscription } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
+import { isSealed, SecretBox } from '@tripline/secrets';
+import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 
 export interface Endpoint {
   subscriptionId: string;
   tenantId: string;
+  /** The plain URL, opened from the sealed one: in memory only, never stored or logged. */
   callbackUrl: string;
   status: Subscription['status'];
   secrets: SealedSecret[];
@@ -16,39 +19,71 @@ export interface EndpointRow {
   subscription_id: string;
   endpoint_status: string | null;
   endpoint_tenant_id: string | null;
+  /** Sealed, as stored. */
   endpoint_callback_url: string | null;
   endpoint_secrets: SealedSecret[] | null;
   endpoint_failing_since: Date | null;
 }
 
-/**
- * The endpoints of claimed rows, one object per subscription: attempts at one endpoint share
- * what they learn of its health (failing since when, disabled) while they run.
- */
-export function endpointsOf(rows: EndpointRow[]): Map<string, Endpoint> {
-  const endpoints = new Map<string, Endpoint>();
-  for (const r of rows) {
-    if (r.endpoint_status === null || endpoints.has(r.subscription_id)) continue;
-    endpoints.set(r.subscription_id, {
-      subscriptionId: r.subscription_id,
-      tenantId: r.endpoint_tenant_id!,
-      callbackUrl: r.endpoint_callback_url!,
-      status: r.endpoint_status as Endpoint['status'],
-      secrets: r.endpoint_secrets ?? [],
-      failingSince: r.endpoint_failing_since,
-    });
-  }
-  return endpoints;
-}
+/** The endpoint columns a claim selects from dispatch_endpoints `e`, as EndpointRow names them. */
+export const ENDPOINT_COLUMNS = `
+  e.status AS endpoint_status, e.tenant_id AS endpoint_tenant_id, e.sealed_callback_url AS endpoint_callback_url,
+  e.secrets AS endpoint_secrets, e.failing_since AS endpoint_failing_since`;
 
 /**
  * The dispatcher's copy of each subscription's endpoint (fed by the subscription changes
  * topic, a newer version wins) plus its health, which is the dispatcher's own: since when it
- * has been failing without a success.
+ * has been failing without a success. The callback URL is kept sealed, as it arrives; it is
+ * opened into an Endpoint when a delivery to it is claimed.
  */
 @Injectable()
-export class DispatchEndpoints {
-  constructor(private readonly prisma: PrismaService) {}
+export class DispatchEndpoints implements OnModuleInit {
+  private readonly logger = new Logger(DispatchEndpoints.name);
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(DISPATCHER_ENV) env: DispatcherEnv,
+  ) {
+    this.box = new SecretBox(env.TRIPLINE_SECRETS_KEY);
+  }
+
+  /**
+   * The upgrade from plaintext callback URLs (migration 20261130030000_sealed_callback_urls
+   * moved them, as they were, into `sealed_callback_url`): sealed in place before anything is
+   * claimed. The registry republishes every such subscription sealed too, a version up.
+   */
+  async onModuleInit(): Promise<void> {
+    const rows = await this.prisma.dispatchEndpoint.findMany({
+      where: { NOT: { sealedCallbackUrl: { startsWith: 'v1.' } } },
+      select: { subscriptionId: true, sealedCallbackUrl: true },
+    });
+    const legacy = rows.filter((r) => !isSealed(r.sealedCallbackUrl));
+    for (const { subscriptionId, sealedCallbackUrl: plain } of legacy) {
+      await this.prisma.dispatchEndpoint.updateMany({ where: { subscriptionId, sealedCallbackUrl: plain }, data: { sealedCallbackUrl: this.box.seal(plain) } });
+    }
+    if (legacy.length > 0) this.logger.log(`sealed the callback URLs of ${legacy.length} endpoint(s) kept in plaintext before this version`);
+  }
+
+  /**
+   * The endpoints of claimed rows, one object per subscription: attempts at one endpoint share
+   * what they learn of its health (failing since when, disabled) while they run.
+   */
+  of(rows: EndpointRow[]): Map<string, Endpoint> {
+    const endpoints = new Map<string, Endpoint>();
+    for (const r of rows) {
+      if (r.endpoint_status === null || endpoints.has(r.subscription_id)) continue;
+      endpoints.set(r.subscription_id, {
+        subscriptionId: r.subscription_id,
+        tenantId: r.endpoint_tenant_id!,
+        callbackUrl: this.openUrl(r.subscription_id, r.endpoint_callback_url!),
+        status: r.endpoint_status as Endpoint['status'],
+        secrets: r.endpoint_secrets ?? [],
+        failingSince: r.endpoint_failing_since,
+      });
+    }
+    return endpoints;
+  }
 
   /** Applies subscriptions' states, newest version wins: one statement per batch. */
   async apply(subscriptions: Subscription[]): Promise<void> {
@@ -57,12 +92,31 @@ export class DispatchEndpoints {
     const col = <T>(f: (s: Subscription) => T) => latest.map(f);
     // Re-enabling (any status back to active) starts the failure clock afresh.
     await this.prisma.$executeRaw`
-      INSERT INTO dispatch_endpoints (subscription_id, tenant_id, callback_url, status, secrets, version)
-      SELECT * FROM unnest(${col((s) => s.id)}::uuid[], ${col((s) => s.tenantId)}::uuid[], ${col((s) => s.callbackUrl)}::text[],
+      INSERT INTO dispatch_endpoints (subscription_id, tenant_id, sealed_callback_url, status, secrets, version)
+      SELECT * FROM unnest(${col((s) => s.id)}::uuid[], ${col((s) => s.tenantId)}::uuid[], ${col((s) => s.sealedCallbackUrl)}::text[],
         ${col((s) => s.status)}::text[], ${col((s) => JSON.stringify(s.secrets))}::jsonb[], ${col((s) => s.version)}::int[])
       ON CONFLICT (subscription_id) DO UPDATE SET
-        callback_url = EXCLUDED.callback_url, status = EXCLUDED.status, secrets = EXCLUDED.secrets, version = EXCLUDED.version,
+        sealed_callback_url = EXCLUDED.sealed_callback_url, status = EXCLUDED.status, secrets = EXCLUDED.secrets, version = EXCLUDED.version,
         failing_since = CASE WHEN EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active' THEN NULL ELSE dispatch_endpoints.failing_since END
       WHERE dispatch_endpoints.version < EXCLUDED.version`;
+  }
+
+  /** Whether this key opens a sealed URL: a change whose URL it cannot open would fail every delivery. */
+  opens(sealed: string): boolean {
+    try {
+      this.box.open(sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The plain URL; throws naming the subscription (never the URL) when it cannot be opened. */
+  private openUrl(subscriptionId: string, sealed: string): string {
+    try {
+      return this.box.open(sealed);
+    } catch {
+      throw new Error(`the callback URL of subscription ${subscriptionId} cannot be opened with this TRIPLINE_SECRETS_KEY`);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import type { Subscription } from '@tripline/contracts';
 import { answersValidation, validationDelivery } from './validation-handshake';
 
-const subscription = { id: '0b3c1f4e-7c9a-4a34-9a8e-2d1f6a0b9c11', tenantId: '1b3c1f4e-7c9a-4a34-9a8e-2d1f6a0b9c11', callbackUrl: 'https://x.test/cb', version: 3 } as Subscription;
+const subscription = { id: '0b3c1f4e-7c9a-4a34-9a8e-2d1f6a0b9c11', tenantId: '1b3c1f4e-7c9a-4a34-9a8e-2d1f6a0b9c11', version: 3 } as Subscription;
 
 describe('validation handshake', () => {
   it('asks once per subscription version, with a fresh code', () => {

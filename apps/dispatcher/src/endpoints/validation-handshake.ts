@@ -33,7 +33,6 @@ export function validationDelivery(subscription: Subscription) {
     subscriptionId: subscription.id,
     eventId: `validation:${subscription.version}`,
     trigger: VALIDATION_TRIGGER,
-    callbackUrl: subscription.callbackUrl,
     payload,
   };
 }

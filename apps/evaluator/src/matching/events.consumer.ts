@@ -55,7 +55,6 @@ export class EventsConsumer implements OnApplicationBootstrap {
           tenantId: event.tenantId,
           subscriptionId: s.id,
           trigger,
-          callbackUrl: s.callbackUrl,
           eventId: event.id,
           payload,
           requestedAt,

@@ -33,7 +33,7 @@ describe('refresh triggers', () => {
   it('puts the event, the data source and the error into a flat payload', () => {
     const [candidate] = refreshCandidates(event('failed', { code: 'AUTH', message: 'token expired' }));
     expect(candidate).toMatchObject({ trigger: 'data-source-refresh-failed', entityId: 'ds-1', occurrence: 'event:evt-1' });
-    const payload = candidate.fire({ id: 'sub-1', tenantId: '', trigger: 'data-source-refresh-failed', entityId: null, callbackUrl: '', params: {} });
+    const payload = candidate.fire({ id: 'sub-1', tenantId: '', trigger: 'data-source-refresh-failed', entityId: null, params: {} });
     expect(payload).toEqual({
       eventId: 'evt-1',
       trigger: 'data-source-refresh-failed',

@@ -7,7 +7,6 @@ export interface MatchableSubscription {
   tenantId: string;
   trigger: TriggerName;
   entityId: string | null;
-  callbackUrl: string;
   params: Record<string, unknown>;
 }
 
@@ -20,7 +19,8 @@ export interface MatchKey {
 
 /**
  * The evaluator's own copy of the active subscriptions, indexed by (tenant, trigger, entity), so
- * matching an event reads only the subscriptions that can match it.
+ * matching an event reads only the subscriptions that can match it. No callback URL: the
+ * evaluator decides what fires, the dispatcher alone knows where to.
  */
 @Injectable()
 export class TriggerSubscriptionIndex {
@@ -32,12 +32,12 @@ export class TriggerSubscriptionIndex {
     if (latest.length === 0) return;
     const col = <T>(f: (s: Subscription) => T) => latest.map(f);
     await this.prisma.$executeRaw`
-      INSERT INTO trigger_subscriptions (id, tenant_id, trigger, entity_id, callback_url, params, active, version)
+      INSERT INTO trigger_subscriptions (id, tenant_id, trigger, entity_id, params, active, version)
       SELECT * FROM unnest(${col((s) => s.id)}::uuid[], ${col((s) => s.tenantId)}::uuid[], ${col((s) => s.trigger)}::text[],
-        ${col((s) => subscriptionEntityId(s.trigger, s.params))}::text[], ${col((s) => s.callbackUrl)}::text[],
+        ${col((s) => subscriptionEntityId(s.trigger, s.params))}::text[],
         ${col((s) => JSON.stringify(s.params))}::jsonb[], ${col((s) => s.status === 'active')}::boolean[], ${col((s) => s.version)}::int[])
       ON CONFLICT (id) DO UPDATE
-        SET active = EXCLUDED.active, callback_url = EXCLUDED.callback_url, version = EXCLUDED.version
+        SET active = EXCLUDED.active, version = EXCLUDED.version
         WHERE trigger_subscriptions.version < EXCLUDED.version`;
   }
 
@@ -53,7 +53,6 @@ export class TriggerSubscriptionIndex {
       tenant_id: string;
       trigger: TriggerName;
       entity_id: string | null;
-      callback_url: string;
       params: Record<string, unknown>;
     }>({
       name: 'triggerSubscriptions.matching',
@@ -61,7 +60,7 @@ export class TriggerSubscriptionIndex {
       // its entity, and those not narrowed to one. (A key without an entity: only the latter,
       // since entity_id = NULL is never true.)
       text: `
-        SELECT DISTINCT ON (s.id) s.id, s.tenant_id, s.trigger, s.entity_id, s.callback_url, s.params
+        SELECT DISTINCT ON (s.id) s.id, s.tenant_id, s.trigger, s.entity_id, s.params
         FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(tenant_id, trigger, entity_id)
         CROSS JOIN LATERAL (
           SELECT * FROM trigger_subscriptions t WHERE t.tenant_id = k.tenant_id AND t.trigger = k.trigger AND t.entity_id = k.entity_id AND t.active
@@ -70,6 +69,6 @@ export class TriggerSubscriptionIndex {
         ) s`,
       values: [unique.map((k) => k.tenantId), unique.map((k) => k.trigger), unique.map((k) => k.entityId)],
     });
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, trigger: r.trigger, entityId: r.entity_id, callbackUrl: r.callback_url, params: r.params }));
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, trigger: r.trigger, entityId: r.entity_id, params: r.params }));
   }
 }

@@ -7,7 +7,7 @@ export const SubscriptionViewSchema = z
   .object({
     id: z.uuid(),
     trigger: TriggerName,
-    callbackUrl: z.string(),
+    callbackUrl: z.string().describe('The callback URL with every query value (and any user info) replaced by REDACTED: it is what starts the flow'),
     status: SubscriptionStatus.describe('active; disabled when the callback said the flow is gone'),
     disabledReason: z.string().nullable(),
     createdAt: z.string(),

@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Delete,
   Get,
@@ -24,6 +25,7 @@ import { RegistryClient } from './registry-client';
 import { subscribeBodyFor } from './subscribe-request';
 import { DispatcherClient } from '../deliveries/dispatcher-client';
 import { CallbackUrlCheck } from './callback-url-check';
+import { CallbackUrlSeal } from './callback-url-seal';
 import { SubscriptionSecretReader } from './subscription-secret-reader';
 import {
   EnableSubscription,
@@ -48,6 +50,7 @@ export class SubscriptionsController {
   constructor(
     private readonly registry: RegistryClient,
     private readonly callbackUrls: CallbackUrlCheck,
+    private readonly callbackUrlSeal: CallbackUrlSeal,
     private readonly secrets: SubscriptionSecretReader,
     private readonly recovery: DispatcherClient,
   ) {}
@@ -86,8 +89,9 @@ export class SubscriptionsController {
   ): Promise<SubscriptionView & { secret: string }> {
     const { callbackUrl, handshake, ...params } = new ZodPipe(subscribeBodyFor(trigger)).transform(body ?? {});
     await this.callbackUrls.assertAllowed(callbackUrl);
+    const sealedCallbackUrl = this.callbackUrlSeal.seal(callbackUrl);
     const outcome = expectOutcome(
-      await this.registry.ask({ kind: 'subscribe', tenantId, trigger, callbackUrl, params, handshake }),
+      await this.registry.ask({ kind: 'subscribe', tenantId, trigger, sealedCallbackUrl, params, handshake }),
       'subscribed',
     );
     res.location(`/v1/subscriptions/${outcome.subscription.id}`);
@@ -132,6 +136,10 @@ export class SubscriptionsController {
 
 function expectOutcome<K extends RegistryOutcome['kind']>(outcome: RegistryOutcome, kind: K): Extract<RegistryOutcome, { kind: K }> {
   if (outcome.kind === kind) return outcome as Extract<RegistryOutcome, { kind: K }>;
+  // 409: the request is valid, the tenant's state is what stands in the way (deleting a subscription resolves it).
+  if (outcome.kind === 'failed' && outcome.code === 'limit_reached') {
+    throw new ConflictException({ error: 'subscription_limit_reached', message: outcome.message });
+  }
   if (outcome.kind === 'failed' && outcome.code === 'invalid_request') {
     throw new InternalServerErrorException({ error: 'internal', message: `registry refused the request: ${outcome.message}` });
   }

@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { TriggerParams, describeIssues, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
+import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
 import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { CallbackUrls } from './callback-urls';
 import { SubscriptionChanges } from './subscription-changes';
-import { SubscriptionStore } from './subscription-store';
+import { boundedPage } from './subscription-page';
+import { SubscriptionLimitReached, SubscriptionStore } from './subscription-store';
 
 /**
  * Answers the gateway's questions about subscriptions. Requests are keyed by tenant, so one
@@ -18,6 +20,7 @@ export class RegistryRequestsConsumer implements OnApplicationBootstrap {
     private readonly publisher: TopicPublisher,
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
+    private readonly callbackUrls: CallbackUrls,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,21 +51,22 @@ export class RegistryRequestsConsumer implements OnApplicationBootstrap {
     switch (request.kind) {
       case 'subscribe': {
         const params = TriggerParams[request.trigger].safeParse(request.params);
-        if (!params.success) {
-          const message = describeIssues(params.error).map((i) => `${i.path}: ${i.message}`).join('; ');
+        const callbackUrl = this.openCallbackUrl(request.sealedCallbackUrl);
+        if (!params.success || typeof callbackUrl !== 'string') {
+          const issues = [...(params.success ? [] : describeIssues(params.error)), ...(typeof callbackUrl === 'string' ? [] : callbackUrl)];
+          const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
           this.logger.warn(`refused subscribe for tenant ${request.tenantId}: ${message}`);
           return { kind: 'failed', code: 'invalid_request', message };
         }
-        const { subscription, created } = await this.store.subscribe(
-          request.tenantId,
-          request.trigger,
-          request.callbackUrl,
-          params.data,
-          request.handshake,
-        );
-        // Published even when nothing changed: a redelivered request must still reach the evaluator.
-        changes.push({ change: subscription.version > 1 ? 'reactivated' : 'created', subscription });
-        return { kind: 'subscribed', subscription, created };
+        try {
+          const { subscription, created } = await this.store.subscribe(request.tenantId, request.trigger, callbackUrl, params.data, request.handshake);
+          // Published even when nothing changed: a redelivered request must still reach the evaluator.
+          changes.push({ change: subscription.version > 1 ? 'reactivated' : 'created', subscription });
+          return { kind: 'subscribed', subscription, created };
+        } catch (error) {
+          if (error instanceof SubscriptionLimitReached) return { kind: 'failed', code: 'limit_reached', message: error.message };
+          throw error;
+        }
       }
       case 'rotate-secret': {
         const rotated = await this.store.rotateSecret(request.tenantId, request.subscriptionId);
@@ -81,8 +85,18 @@ export class RegistryRequestsConsumer implements OnApplicationBootstrap {
       }
       case 'get':
         return { kind: 'found', subscription: await this.store.get(request.tenantId, request.subscriptionId) };
-      case 'list':
-        return { kind: 'listed', ...(await this.store.list(request.tenantId, request.limit, request.after)) };
+      case 'list': {
+        const { subscriptions, more } = await this.store.list(request.tenantId, request.limit, request.after);
+        return { kind: 'listed', ...boundedPage(subscriptions, more) };
+      }
     }
+  }
+
+  /** The plain callback URL of a subscribe request, or what is wrong with it (never the URL itself). */
+  private openCallbackUrl(sealed: string): string | FieldIssue[] {
+    const url = this.callbackUrls.open(sealed);
+    if (url === null) return [{ path: 'callbackUrl', message: 'cannot be opened with this TRIPLINE_SECRETS_KEY' }];
+    const parsed = CallbackUrl.safeParse(url);
+    return parsed.success ? parsed.data : describeIssues(parsed.error, 'callbackUrl');
   }
 }

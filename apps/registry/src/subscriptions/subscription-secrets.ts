@@ -17,15 +17,15 @@ export class SubscriptionSecrets {
   }
 
   /**
-   * A new current secret; the ones it replaces keep signing for the overlap (both signatures
-   * are sent meanwhile), so receivers can switch without missing a callback.
+   * A new current secret; the one it replaces keeps signing for the overlap (both signatures
+   * are sent meanwhile), so receivers can switch without missing a callback. Only that one: a
+   * secret rotated out twice is done with, whatever its overlap said (rotating again is how a
+   * leaked secret is revoked at once), and callbacks carry at most two signatures.
    */
   rotate(secrets: SealedSecret[], now = new Date()): SealedSecret[] {
     const until = new Date(now.getTime() + this.env.TRIPLINE_SECRET_ROTATION_OVERLAP_S * 1000).toISOString();
-    const previous = activeSecrets(secrets, now).map((s) => ({
-      ciphertext: s.ciphertext,
-      expiresAt: s.expiresAt !== null && s.expiresAt < until ? s.expiresAt : until,
-    }));
+    const [current] = activeSecrets(secrets, now);
+    const previous = current ? [{ ciphertext: current.ciphertext, expiresAt: current.expiresAt !== null && current.expiresAt < until ? current.expiresAt : until }] : [];
     return [...this.issue(), ...previous];
   }
 }

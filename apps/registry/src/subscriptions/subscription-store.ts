@@ -1,12 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TriggerName, type SealedSecret, type Subscription } from '@tripline/contracts';
 import { PrismaService, type SubscriptionModel } from '@tripline/db';
+import { REGISTRY_ENV, type RegistryEnv } from '../registry.env';
+import { CallbackUrls } from './callback-urls';
 import { subscriptionId } from './subscription-id';
 import { SubscriptionSecrets } from './subscription-secrets';
 
 export interface Subscribed {
   subscription: Subscription;
   created: boolean;
+}
+
+/** Thrown when a subscribe would take a tenant past REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT. */
+export class SubscriptionLimitReached extends Error {
+  constructor(readonly limit: number) {
+    super(`the tenant already has ${limit} subscriptions, the most allowed (REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT); delete one first`);
+    this.name = 'SubscriptionLimitReached';
+  }
 }
 
 type Params = Record<string, string | number | boolean>;
@@ -21,22 +31,47 @@ export class SubscriptionStore {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SubscriptionSecrets,
+    private readonly callbackUrls: CallbackUrls,
+    @Inject(REGISTRY_ENV) private readonly env: RegistryEnv,
   ) {}
 
+  /**
+   * `callbackUrl` is the plain URL: the id is derived from it (so subscribing again lands on the
+   * same subscription), and only its sealed and redacted forms are stored.
+   *
+   * The limit is counted, then the row written, without a lock: one tenant's requests are
+   * handled one at a time (its requests share a partition), so no other subscribe of the same
+   * tenant can come in between.
+   */
   async subscribe(tenantId: string, trigger: TriggerName, callbackUrl: string, params: Params, handshake: boolean): Promise<Subscribed> {
     const id = subscriptionId(tenantId, trigger, callbackUrl, params);
     const existing = await this.prisma.subscription.findUnique({ where: { id } });
     if (existing && existing.status !== 'deleted' && existing.status !== 'disabled') return { subscription: toSubscription(existing), created: false };
+    // A disabled subscription still counts; a deleted one made again counts anew.
+    if (!existing || existing.status === 'deleted') await this.assertBelowLimit(tenantId);
     const status = handshake ? 'pending_validation' : 'active';
     const row = existing
       ? await this.prisma.subscription.update({
           where: { id },
-          data: { status, handshake, disabledReason: null, version: { increment: 1 } },
+          data: {
+            status,
+            handshake,
+            disabledReason: null,
+            version: { increment: 1 },
+            // Made again after a delete: whoever held the old secrets no longer should.
+            ...(existing.status === 'deleted' ? { secrets: this.secrets.issue() as object[] } : {}),
+          },
         })
       : await this.prisma.subscription.create({
-          data: { id, tenantId, trigger, callbackUrl, params, handshake, status, secrets: this.secrets.issue() as object[] },
+          data: { id, tenantId, trigger, ...this.callbackUrls.keep(callbackUrl), params, handshake, status, secrets: this.secrets.issue() as object[] },
         });
     return { subscription: toSubscription(row), created: true };
+  }
+
+  private async assertBelowLimit(tenantId: string): Promise<void> {
+    const limit = this.env.REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT;
+    const count = await this.prisma.subscription.count({ where: { tenantId, status: { not: 'deleted' } } });
+    if (count >= limit) throw new SubscriptionLimitReached(limit);
   }
 
   /** Returns the deleted subscription, or null when there was none live for this tenant. */
@@ -71,14 +106,14 @@ export class SubscriptionStore {
     return row ? toSubscription(row) : null;
   }
 
-  async list(tenantId: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; nextAfter: string | null }> {
+  /** Up to `limit` of the tenant's subscriptions after `after`, in id order. */
+  async list(tenantId: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; more: boolean }> {
     const rows = await this.prisma.subscription.findMany({
       where: { tenantId, status: { not: 'deleted' }, ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: 'asc' },
       take: limit + 1,
     });
-    const page = rows.slice(0, limit).map(toSubscription);
-    return { subscriptions: page, nextAfter: rows.length > limit ? page[page.length - 1].id : null };
+    return { subscriptions: rows.slice(0, limit).map(toSubscription), more: rows.length > limit };
   }
 
   /**
@@ -104,12 +139,13 @@ export class SubscriptionStore {
   }
 }
 
-function toSubscription(row: SubscriptionModel): Subscription {
+export function toSubscription(row: SubscriptionModel): Subscription {
   return {
     id: row.id,
     tenantId: row.tenantId,
     trigger: TriggerName.parse(row.trigger),
-    callbackUrl: row.callbackUrl,
+    sealedCallbackUrl: row.sealedCallbackUrl,
+    redactedCallbackUrl: row.redactedCallbackUrl,
     params: row.params as Params,
     status: row.status as Subscription['status'],
     disabledReason: row.disabledReason,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ExternalId, IsoDateTime, TenantId } from '../common';
-import { CallbackUrl } from '../subscriptions/subscription';
 import { TriggerName } from '../subscriptions/triggers';
 import { TriggerPayload } from './trigger-payloads';
 
 /**
- * One callback to make: the evaluator's decision that an event fires a subscription.
+ * One callback to make: the evaluator's decision that an event fires a subscription. Where to
+ * is not in it: the dispatcher posts to its endpoint's URL (from the subscription changes), so
+ * the URL, which starts the flow, is not copied onto every delivery.
  * `deliveryId` is derived from (event, subscription), so re-evaluating the same event yields the
  * same id; it is the `webhook-id` receivers de-duplicate on.
  */
@@ -14,7 +15,6 @@ export const DeliveryRequest = z.object({
   tenantId: TenantId,
   subscriptionId: z.uuid(),
   trigger: TriggerName,
-  callbackUrl: CallbackUrl,
   eventId: ExternalId,
   payload: TriggerPayload,
   requestedAt: IsoDateTime,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TenantId } from '../common';
-import { CallbackUrl, Subscription, TriggerParamValues } from '../subscriptions/subscription';
+import { SealedCallbackUrl, Subscription, TriggerParamValues } from '../subscriptions/subscription';
 import { TriggerName } from '../subscriptions/triggers';
 
 /**
@@ -14,7 +14,8 @@ export const RegistryRequest = z.discriminatedUnion('kind', [
     ...addressing,
     kind: z.literal('subscribe'),
     trigger: TriggerName,
-    callbackUrl: CallbackUrl,
+    /** Sealed by the gateway: requests stay on Kafka for the topic's retention. */
+    sealedCallbackUrl: SealedCallbackUrl,
     params: TriggerParamValues,
     handshake: z.boolean().default(false),
   }),
@@ -34,7 +35,8 @@ export type RegistryRequest = z.infer<typeof RegistryRequest>;
 export type RegistryQuestion = z.input<typeof RegistryRequest> extends infer R ? (R extends unknown ? Omit<R, 'requestId' | 'replyTo'> : never) : never;
 export type RegistryRequestKind = RegistryRequest['kind'];
 
-export const RegistryErrorCode = z.enum(['invalid_request', 'internal']);
+/** limit_reached: the tenant has as many subscriptions as REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT allows. */
+export const RegistryErrorCode = z.enum(['invalid_request', 'limit_reached', 'internal']);
 
 export const RegistryOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscribed'), subscription: Subscription, created: z.boolean() }),

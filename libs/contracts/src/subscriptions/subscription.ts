@@ -4,6 +4,16 @@ import { TriggerName } from './triggers';
 
 export const CallbackUrl = singleLine(z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048));
 
+/**
+ * A callback URL sealed with TRIPLINE_SECRETS_KEY (AES-256-GCM, libs/secrets): Power Automate's
+ * callback URLs carry the token (`sig=`) that starts the flow, so they are kept and sent like
+ * the signing secrets, never in the clear. Opened only by the registry and the dispatcher.
+ */
+export const SealedCallbackUrl = z.string().regex(/^v1\.[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a sealed value (v1.<iv>.<tag>.<ciphertext>)').max(16_384);
+
+/** A callback URL as it may be shown and logged: every query value, user info and fragment REDACTED. */
+export const RedactedCallbackUrl = singleLine(z.string().min(1).max(16_384));
+
 /** pending_validation: waiting for the callback to answer the validation handshake. */
 export const SubscriptionStatus = z.enum(['active', 'pending_validation', 'disabled', 'deleted']);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
@@ -18,7 +28,8 @@ export const Subscription = z.object({
   id: z.uuid(),
   tenantId: TenantId,
   trigger: TriggerName,
-  callbackUrl: CallbackUrl,
+  sealedCallbackUrl: SealedCallbackUrl,
+  redactedCallbackUrl: RedactedCallbackUrl,
   params: TriggerParamValues,
   status: SubscriptionStatus,
   disabledReason: z.string().nullable(),
@@ -38,7 +49,8 @@ export type Subscription = z.infer<typeof Subscription>;
 
 /** The subscription changes topic: the latest state of one subscription (compacted by id). */
 export const SubscriptionChanged = z.object({
-  change: z.enum(['created', 'reactivated', 'deleted', 'disabled', 'enabled', 'secret-rotated', 'validated']),
+  /** callback-sealed: republished once with its callback URL sealed (upgrading from plaintext URLs). */
+  change: z.enum(['created', 'reactivated', 'deleted', 'disabled', 'enabled', 'secret-rotated', 'validated', 'callback-sealed']),
   subscription: Subscription,
 });
 export type SubscriptionChanged = z.infer<typeof SubscriptionChanged>;
