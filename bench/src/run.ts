@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     DISPATCH_ENDPOINT_CONCURRENCY: '200',
     DISPATCH_CONCURRENCY: '400',
     DISPATCH_TENANT_CONCURRENCY: '400',
+    // The fan-out figure subscribes 10,000 endpoints of one tenant.
+    REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT: '100000',
     DISPATCH_RETRY_SCHEDULE: '0,1s,5s',
   });
   const bench = new TriplineBench(stack, receiver);
