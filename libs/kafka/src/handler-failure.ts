@@ -9,11 +9,24 @@ export class Unavailable extends Error {
 
 /** kafkajs errors that mean the broker is unreachable or busy, not that the message is wrong. */
 const KAFKA_OUTAGE = /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|BrokerNotFound|LockTimeout|ConnectionClosed|Timeout)/;
-/** Postgres SQLSTATE classes of an outage: connection exceptions, insufficient resources, shutdowns. */
-const PG_OUTAGE = /^(08|53|57P0[1-3])/;
-/** Node and driver errors of a connection that failed or was cut. */
-const NET_OUTAGE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|P1001|P1002|P1008|P1017|P2024)$/;
-const MESSAGE_OUTAGE = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Can't reach database server|terminating connection|Client has encountered a connection error|Connection refused/i;
+/**
+ * Postgres SQLSTATEs that say the database, its configuration or our own code is the problem,
+ * never one message's data: connection exceptions (08), bad credentials (28), a missing database
+ * or schema (3D, 3F), conflicts rolled back (40: retry), statements that reference what the
+ * schema lacks or may not touch (42: a deploy ahead of its migration; our statements are
+ * parameterized, so no message can cause one), out of resources (53), lock and statement time-outs
+ * and shutdowns (55P03, 57), system and internal errors (58, XX), a read-only standby after a
+ * failover (25006, 25P03).
+ */
+const PG_OUTAGE = /^(08|28|3D|3F|40|42|53|57|58|XX)|^(55P03|25006|25P03)$/;
+/**
+ * Node, driver and Prisma codes of a connection that failed, was cut or could not be had in time:
+ * Prisma's P1xxx (cannot reach or authenticate), P2024 (pool time-out), P2028 (a transaction
+ * could not start in time), P2034 (a conflict: retry), P2037 (too many connections).
+ */
+const NET_OUTAGE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|P1\d{3}|P2024|P2028|P2034|P2037)$/;
+const MESSAGE_OUTAGE =
+  /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Can't reach database server|terminating connection|Client has encountered a connection error|Connection refused|Unable to start a transaction in the given time|Transaction API error/i;
 
 /**
  * Whether a handler's error is an outage (retry the fetch, however long it takes) rather than

@@ -41,6 +41,14 @@ describe('handleIsolated: a poison message never stalls the others', () => {
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
       Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('x'), { code: '08006' }) }),
       Object.assign(new Error('broker gone'), { name: 'KafkaJSNumberOfRetriesExceeded' }),
+      // Prisma could not start a transaction in time: the pool is exhausted or the server unreachable.
+      Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' }),
+      // A deploy ahead of its migration: no message can cause a missing table.
+      Object.assign(new Error('relation "entity_states" does not exist'), { code: '42P01' }),
+      Object.assign(new Error('could not serialize access'), { code: '40001' }),
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+      Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' }),
+      { name: 'PrismaClientKnownRequestError', message: 'x', meta: { driverAdapterError: { cause: { originalCode: '08006' } } } },
     ];
     for (const outage of outages) {
       let calls = 0;
@@ -51,6 +59,15 @@ describe('handleIsolated: a poison message never stalls the others', () => {
         }, policy),
       ).rejects.toBe(outage);
       expect(calls).toBe(1);
+    }
+  });
+
+  it("treats what a message's own data caused as the message's: it is isolated, not retried forever", async () => {
+    for (const code of ['22021', '22P05', '23505', '22003', '54000']) {
+      const refused = await handleIsolated([1], async () => {
+        throw Object.assign(new Error(`data error ${code}`), { code });
+      }, policy);
+      expect(refused).toEqual([{ message: 1, reason: expect.stringContaining(code) }]);
     }
   });
 
