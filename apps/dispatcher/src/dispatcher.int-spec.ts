@@ -356,6 +356,20 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     expect(receiver.at('/unopenable-new')).toEqual([]);
   });
 
+  it('applies a deletion whose URL it cannot open, and calls that flow no more', async () => {
+    const { subscription } = await endpoint('/deleted-unopenable');
+    const sealedElsewhere = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal(receiver.url('/deleted-unopenable'));
+    await kafka.publish('subscriptionChanges', [
+      { key: subscription.id, value: { change: 'deleted', subscription: { ...subscription, status: 'deleted', version: 2, sealedCallbackUrl: sealedElsewhere } } },
+    ]);
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+
+    expect((await kafka.readValues('deadLetters')).filter((l) => l.key === subscription.id)).toEqual([]);
+    const [outcome] = await dispatch(request(subscription));
+    expect(outcome).toMatchObject({ result: 'cancelled', attempts: 0 });
+    expect(receiver.at('/deleted-unopenable')).toEqual([]);
+  });
+
   it('dead-letters a subscription change whose URL it cannot open, naming why, and applies the rest', async () => {
     const foreign = subscriptionFixture(tenant, receiver.url('/foreign')).subscription;
     foreign.sealedCallbackUrl = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal(receiver.url('/foreign'));

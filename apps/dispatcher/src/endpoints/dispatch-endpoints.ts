@@ -118,6 +118,20 @@ export class DispatchEndpoints implements OnModuleInit {
   }
 
   /**
+   * Whether this key opens the callback URLs the dispatcher holds (of endpoints it would call):
+   * false when it opens none of them, or holds none. A change whose URL does not open is then
+   * told apart: the message's fault when this is true, the key's when it is false.
+   */
+  async opensStoredUrls(): Promise<boolean> {
+    const rows = await this.prisma.dispatchEndpoint.findMany({
+      where: { status: { in: ['active', 'pending_validation'] } },
+      select: { sealedCallbackUrl: true },
+      take: 20,
+    });
+    return rows.some((r) => this.opens(r.sealedCallbackUrl));
+  }
+
+  /**
    * The plain URL, or null when it cannot be opened: never a throw, which would fail the whole
    * claim (up to its limit of deliveries, any tenant's, left leased and never attempted, then
    * the same oldest ones claimed and failed again). Warns naming the subscription, never the URL.
