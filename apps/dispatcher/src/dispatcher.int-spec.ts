@@ -69,7 +69,11 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
   /** Publishes requests and waits until each delivery is final; returns what each came to, as recorded. */
   async function dispatch(...requests: DeliveryRequest[]) {
     await kafka.publish('deliveries', requests.map((r) => ({ key: r.subscriptionId, value: r })));
-    const ids = [...new Set(requests.map((r) => r.deliveryId))];
+    return finalOutcomes([...new Set(requests.map((r) => r.deliveryId))]);
+  }
+
+  /** Waits until each delivery is final; returns what each came to, as recorded. */
+  async function finalOutcomes(ids: string[]) {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const rows = await query<{ id: string; status: string; attempt_count: number; last_status_code: number | null; last_error: string | null }>(
@@ -295,6 +299,75 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     const [outcome] = await dispatch(request(subscription));
     expect(outcome).toMatchObject({ result: 'delivered', attempts: 1 });
     expect(receiver.at('/legacy?sig=plain-token')).toHaveLength(1);
+  });
+
+  /** An endpoint row as one written under another TRIPLINE_SECRETS_KEY leaves it: its URL does not open with this one. */
+  async function unopenableEndpoint(path: string) {
+    const { subscription } = subscriptionFixture(tenant, receiver.url(path));
+    const sealedElsewhere = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal(receiver.url(path));
+    await query(
+      `INSERT INTO dispatch_endpoints (subscription_id, tenant_id, sealed_callback_url, status, secrets, version) VALUES ($1, $2, $3, 'active', $4, 1)`,
+      [subscription.id, tenant, sealedElsewhere, JSON.stringify(subscription.secrets)],
+    );
+    return subscription;
+  }
+
+  it('fails, naming why, a claimed delivery whose endpoint URL does not open, and attempts the rest of the claim', async () => {
+    const unopenable = await unopenableEndpoint('/unopenable-claimed');
+    const neighbour = randomUUID();
+    const { subscription: fine } = subscriptionFixture(neighbour, receiver.url('/claimed-beside'));
+    await announce(fine);
+    const bad = request(unopenable);
+    const good = request(fine, { tenantId: neighbour });
+    // Recorded due and unclaimed, as retries wait, in one statement: the scheduler's next claim takes both, the bad one first.
+    await query(
+      `INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, next_attempt_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])`,
+      [
+        [bad.deliveryId, good.deliveryId],
+        [tenant, neighbour],
+        [unopenable.id, fine.id],
+        [bad.eventId, good.eventId],
+        [bad.trigger, good.trigger],
+        [JSON.stringify(bad.payload), JSON.stringify(good.payload)],
+        [new Date(Date.now() - 2_000), new Date(Date.now() - 1_000)],
+      ],
+    );
+
+    const outcomes = await finalOutcomes([bad.deliveryId, good.deliveryId]);
+    expect(outcomes.find((o) => o.deliveryId === good.deliveryId)).toMatchObject({ result: 'delivered', attempts: 1 });
+    expect(outcomes.find((o) => o.deliveryId === bad.deliveryId)).toMatchObject({
+      result: 'failed',
+      attempts: 0,
+      lastError: 'the callback URL of its subscription cannot be opened with this TRIPLINE_SECRETS_KEY',
+    });
+    expect(receiver.at('/claimed-beside')).toHaveLength(1);
+    expect(receiver.at('/unopenable-claimed')).toEqual([]);
+  });
+
+  it('fails, naming why, a new delivery whose endpoint URL does not open, without holding up the one requested beside it', async () => {
+    const unopenable = await unopenableEndpoint('/unopenable-new');
+    const { subscription: fine } = await endpoint('/new-beside');
+    const bad = request(unopenable);
+    const good = request(fine);
+    const outcomes = await dispatch(bad, good);
+    expect(outcomes.find((o) => o.deliveryId === good.deliveryId)).toMatchObject({ result: 'delivered', attempts: 1 });
+    expect(outcomes.find((o) => o.deliveryId === bad.deliveryId)).toMatchObject({ result: 'failed', attempts: 0, lastError: expect.stringContaining('cannot be opened') });
+    expect(receiver.at('/unopenable-new')).toEqual([]);
+  });
+
+  it('applies a deletion whose URL it cannot open, and calls that flow no more', async () => {
+    const { subscription } = await endpoint('/deleted-unopenable');
+    const sealedElsewhere = new SecretBox(Buffer.alloc(32, 9).toString('base64')).seal(receiver.url('/deleted-unopenable'));
+    await kafka.publish('subscriptionChanges', [
+      { key: subscription.id, value: { change: 'deleted', subscription: { ...subscription, status: 'deleted', version: 2, sealedCallbackUrl: sealedElsewhere } } },
+    ]);
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+
+    expect((await kafka.readValues('deadLetters')).filter((l) => l.key === subscription.id)).toEqual([]);
+    const [outcome] = await dispatch(request(subscription));
+    expect(outcome).toMatchObject({ result: 'cancelled', attempts: 0 });
+    expect(receiver.at('/deleted-unopenable')).toEqual([]);
   });
 
   it('dead-letters a subscription change whose URL it cannot open, naming why, and applies the rest', async () => {

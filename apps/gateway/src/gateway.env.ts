@@ -1,6 +1,7 @@
 import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
 import { rateLimit, windowDuration } from '@tripline/http';
 import { z } from 'zod';
+import { trustProxy } from './trust-proxy';
 
 export const GatewayEnv = z.object({
   ...baseEnvShape,
@@ -25,9 +26,11 @@ export const GatewayEnv = z.object({
    */
   GATEWAY_RATE_LIMIT: rateLimit(100),
   GATEWAY_RATE_WINDOW: windowDuration('60s'),
+  /** Which proxies are believed about the client's address (X-Forwarded-For), as Express's `trust proxy`; off by default. */
+  TRIPLINE_TRUST_PROXY: trustProxy,
   /** Wrong admin tokens one client address may send before it must wait (429, Retry-After). */
   ADMIN_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one, up to 1 h. */
+  /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one judged after a wait, up to 1 h. */
   ADMIN_AUTH_LOCKOUT: windowDuration('30s'),
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;

@@ -6,5 +6,12 @@ import { gatewayModule } from './gateway.module';
 
 void runService('gateway', () => {
   const env = loadGatewayEnv();
-  return { module: gatewayModule(env), port: env.PORT, logLevel: env.LOG_LEVEL, logFormat: env.LOG_FORMAT, configure: publishOpenApi };
+  return {
+    module: gatewayModule(env),
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
+    trustProxy: env.TRIPLINE_TRUST_PROXY,
+    configure: publishOpenApi,
+  };
 });

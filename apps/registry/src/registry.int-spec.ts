@@ -4,6 +4,7 @@ import { isolatedNamespace, query, startInProcess, TEST_SECRETS_KEY, TestKafka, 
 import { randomUUID } from 'node:crypto';
 import { loadRegistryEnv } from './registry.env';
 import { registryModule } from './registry.module';
+import { SubscriptionStore } from './subscriptions/subscription-store';
 
 
 describe('registry, against the real Kafka and Postgres', () => {
@@ -43,6 +44,23 @@ describe('registry, against the real Kafka and Postgres', () => {
   };
   const plainSecrets = (s: Subscription) => s.secrets.map((x) => box.open(x.ciphertext));
 
+  /** A delivery to the subscription ended: its callback answered `status` (gone). */
+  const publishOutcome = (tenantId: string, subscriptionId: string, status: number) =>
+    kafka.publish('deliveryOutcomes', [
+      {
+        key: subscriptionId,
+        value: {
+          deliveryId: randomUUID(),
+          tenantId,
+          subscriptionId,
+          result: 'gone',
+          attempts: 1,
+          lastStatusCode: status,
+          lastError: null,
+          completedAt: new Date().toISOString(),
+        },
+      },
+    ]);
   const changesOf = async (id: string) => (await kafka.readValues('subscriptionChanges')).filter((c) => c.subscription.id === id);
 
   beforeAll(async () => {
@@ -103,10 +121,42 @@ describe('registry, against the real Kafka and Postgres', () => {
     expect(plainSecrets(subscriptionOf(back))).toHaveLength(1);
     expect(plainSecrets(subscriptionOf(back))).not.toContain(plainSecrets(subscriptionOf(made))[0]);
     const changes = await changesOf(id);
+    // The second delete found it deleted and published that state again, unchanged.
     expect(changes.map((c) => [c.change, c.subscription.version])).toEqual([
       ['created', 1],
       ['deleted', 2],
+      ['deleted', 2],
       ['reactivated', 3],
+    ]);
+  });
+
+  it('publishes the deletion of a redelivered unsubscribe whose first handling wrote the row but never published it', async () => {
+    const made = subscriptionOf(await ask(subscribeTo(tenantA, 'data-source-refresh-failed', `${callbackUrl}/redelivered-delete`)));
+    // The first handling: the row written as deleted, then its batch failed before the changes were published.
+    await service.app.get(SubscriptionStore).unsubscribe(tenantA, made.id);
+    expect(await changesOf(made.id)).toHaveLength(1);
+
+    // The redelivery of the same request: the evaluator and the dispatcher must still learn of the deletion.
+    expect(await ask({ kind: 'unsubscribe', tenantId: tenantA, subscriptionId: made.id })).toEqual({ kind: 'unsubscribed', found: false });
+    const changes = await changesOf(made.id);
+    expect(changes.map((c) => [c.change, c.subscription.status, c.subscription.version])).toEqual([
+      ['created', 'active', 1],
+      ['deleted', 'deleted', 2],
+    ]);
+  });
+
+  it('publishes the disabling of a redelivered outcome whose first handling wrote the row but never published it', async () => {
+    const made = subscriptionOf(await ask(subscribeTo(tenantA, 'data-source-refresh-failed', `${callbackUrl}/redelivered-gone`)));
+    const reason = 'callback answered 410: the flow no longer exists';
+    await service.app.get(SubscriptionStore).disable(tenantA, made.id, reason);
+    expect(await changesOf(made.id)).toHaveLength(1);
+
+    await publishOutcome(tenantA, made.id, 410);
+    await kafka.waitForGroup(kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
+    const changes = await changesOf(made.id);
+    expect(changes.map((c) => [c.change, c.subscription.status, c.subscription.disabledReason, c.subscription.version])).toEqual([
+      ['created', 'active', null, 1],
+      ['disabled', 'disabled', reason, 2],
     ]);
   });
 
@@ -118,21 +168,7 @@ describe('registry, against the real Kafka and Postgres', () => {
   it('disables a subscription whose callback answered 410, with the reason, and publishes it', async () => {
     const made = await ask(subscribeTo(tenantA, 'data-source-refresh-failed', `${callbackUrl}/gone`));
     const id = made.kind === 'subscribed' ? made.subscription.id : '';
-    await kafka.publish('deliveryOutcomes', [
-      {
-        key: id,
-        value: {
-          deliveryId: randomUUID(),
-          tenantId: tenantA,
-          subscriptionId: id,
-          result: 'gone',
-          attempts: 1,
-          lastStatusCode: 410,
-          lastError: null,
-          completedAt: new Date().toISOString(),
-        },
-      },
-    ]);
+    await publishOutcome(tenantA, id, 410);
     await kafka.waitForGroup(kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
     expect(await ask({ kind: 'get', tenantId: tenantA, subscriptionId: id })).toMatchObject({
       subscription: { status: 'disabled', disabledReason: 'callback answered 410: the flow no longer exists' },

@@ -11,6 +11,8 @@ export interface ServiceBoot {
   logFormat: 'json' | 'text';
   /** Largest HTTP body accepted; bigger ones get a 413. */
   bodyLimit?: string;
+  /** Express's `trust proxy`: whose X-Forwarded-For makes req.ip (unset: nobody's, req.ip is the socket's address). */
+  trustProxy?: boolean | number | string[];
   /** Runs once the app is created, before it listens (e.g. to build its OpenAPI document). */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function createService(boot: ServiceBoot): Promise<INestApplication
   });
   const app = await NestFactory.create<NestExpressApplication>(boot.module, { logger, bodyParser: false, abortOnError: false });
   app.useBodyParser('json', { limit: boot.bodyLimit ?? '1mb' });
+  if (boot.trustProxy !== undefined) app.set('trust proxy', boot.trustProxy);
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
   await boot.configure?.(app);

@@ -4,7 +4,7 @@ import { CallbackReceiver, isolatedNamespace, query, serviceEnv, subscriptionFix
 import { randomUUID } from 'node:crypto';
 import { CallbackSender } from '../callbacks/callback-sender';
 import { loadDispatcherEnv } from '../dispatcher.env';
-import { DispatchEndpoints, type Endpoint } from '../endpoints/dispatch-endpoints';
+import { DispatchEndpoints, type CallableEndpoint } from '../endpoints/dispatch-endpoints';
 import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryAttempt } from './delivery-attempt';
@@ -91,7 +91,7 @@ describe('recording attempts, against the real Postgres', () => {
   it('times an attempt and its retry by the database\'s clock, not the dispatcher\'s', async () => {
     const [delivery] = await claimed(1);
     const { subscription } = subscriptionFixture(tenantId, receiver.url('/busy'));
-    const endpoint: Endpoint = { subscriptionId: delivery.subscriptionId, tenantId, callbackUrl: receiver.url('/busy'), status: 'active', secrets: subscription.secrets, failingSince: null };
+    const endpoint: CallableEndpoint = { subscriptionId: delivery.subscriptionId, tenantId, callbackUrl: receiver.url('/busy'), status: 'active', secrets: subscription.secrets, failingSince: null };
     const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), log, recorder, env);
 
     const before = await dbNow();

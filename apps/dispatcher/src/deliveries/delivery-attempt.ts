@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallbackSender } from '../callbacks/callback-sender';
 import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
-import type { Endpoint } from '../endpoints/dispatch-endpoints';
+import type { CallableEndpoint } from '../endpoints/dispatch-endpoints';
 import { answersValidation, VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
 import { RetrySchedule } from '../schedule/retry-schedule';
 import { WebhookSigner } from '../signing/webhook-signer';
@@ -35,7 +35,7 @@ export class DeliveryAttempt {
   }
 
   /** Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish. */
-  async run(delivery: ClaimedDelivery, endpoint: Endpoint): Promise<boolean> {
+  async run(delivery: ClaimedDelivery, endpoint: CallableEndpoint): Promise<boolean> {
     const startedAt = performance.now();
     const attemptNumber = delivery.attemptCount + 1;
     // The signature's timestamp is this instance's clock, as the receiver's check expects;

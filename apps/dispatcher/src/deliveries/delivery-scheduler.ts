@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DISPATCHER_ENV, tenantConcurrency, type DispatcherEnv } from '../dispatcher.env';
-import type { Endpoint } from '../endpoints/dispatch-endpoints';
+import type { CallableEndpoint, Endpoint } from '../endpoints/dispatch-endpoints';
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type ClaimedDelivery, type FinalStatus, type NewDelivery } from './delivery-log';
@@ -15,6 +15,9 @@ interface Ending {
   reason: string;
   publish: boolean;
 }
+
+/** Why a delivery ends when its endpoint's URL does not open with this key (the URL itself is never told). */
+export const UNOPENABLE_URL = 'the callback URL of its subscription cannot be opened with this TRIPLINE_SECRETS_KEY';
 
 /** How long a delivery waits for its endpoint's subscription change before it fails. */
 const UNKNOWN_ENDPOINT_GRACE_MS = 5 * 60_000;
@@ -162,7 +165,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   /**
    * Starts one attempt (null), or says what to do instead: postpone it (its tenant or endpoint
    * is busy, or its endpoint not known yet), or end it without an attempt (its subscription is
-   * gone or disabled, or the request was not its tenant's to make).
+   * gone or disabled, its URL does not open, or the request was not its tenant's to make).
    */
   private dispatch(delivery: ClaimedDelivery, slotHeld: boolean): { delayMs: number } | Ending | null {
     const endpoint = delivery.endpoint;
@@ -175,7 +178,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       return { delayMs: Math.max(this.throttle.waitFor(delivery.subscriptionId), 50) };
     }
     const work = this.attempt
-      .run(delivery, endpoint!)
+      .run(delivery, endpoint as CallableEndpoint)
       .then((published) => {
         if (published) this.outbox.wake();
       })
@@ -205,6 +208,8 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     }
     if (endpoint.status === 'deleted') return { status: 'cancelled', reason: 'subscription deleted', publish: true };
     if (!this.attemptable(delivery, endpoint)) return { status: 'failed', reason: `endpoint ${endpoint.status}`, publish: true };
+    // Sealed with another key, or tampered with: no attempt could reach it, and waiting would not help.
+    if (endpoint.callbackUrl === null) return { status: 'failed', reason: UNOPENABLE_URL, publish: true };
     return null;
   }
 

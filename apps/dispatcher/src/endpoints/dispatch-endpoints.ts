@@ -7,12 +7,18 @@ import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 export interface Endpoint {
   subscriptionId: string;
   tenantId: string;
-  /** The plain URL, opened from the sealed one: in memory only, never stored or logged. */
-  callbackUrl: string;
+  /**
+   * The plain URL, opened from the sealed one: in memory only, never stored or logged. null
+   * when this TRIPLINE_SECRETS_KEY cannot open it: its deliveries fail, nobody else's.
+   */
+  callbackUrl: string | null;
   status: Subscription['status'];
   secrets: SealedSecret[];
   failingSince: Date | null;
 }
+
+/** An endpoint whose URL this key opened: one an attempt can call. */
+export type CallableEndpoint = Endpoint & { callbackUrl: string };
 
 /** A dispatch_endpoints row as a claim joins it in (null columns: no endpoint yet). */
 export interface EndpointRow {
@@ -111,12 +117,31 @@ export class DispatchEndpoints implements OnModuleInit {
     }
   }
 
-  /** The plain URL; throws naming the subscription (never the URL) when it cannot be opened. */
-  private openUrl(subscriptionId: string, sealed: string): string {
+  /**
+   * Whether this key opens the callback URLs the dispatcher holds (of endpoints it would call):
+   * false when it opens none of them, or holds none. A change whose URL does not open is then
+   * told apart: the message's fault when this is true, the key's when it is false.
+   */
+  async opensStoredUrls(): Promise<boolean> {
+    const rows = await this.prisma.dispatchEndpoint.findMany({
+      where: { status: { in: ['active', 'pending_validation'] } },
+      select: { sealedCallbackUrl: true },
+      take: 20,
+    });
+    return rows.some((r) => this.opens(r.sealedCallbackUrl));
+  }
+
+  /**
+   * The plain URL, or null when it cannot be opened: never a throw, which would fail the whole
+   * claim (up to its limit of deliveries, any tenant's, left leased and never attempted, then
+   * the same oldest ones claimed and failed again). Warns naming the subscription, never the URL.
+   */
+  private openUrl(subscriptionId: string, sealed: string): string | null {
     try {
       return this.box.open(sealed);
     } catch {
-      throw new Error(`the callback URL of subscription ${subscriptionId} cannot be opened with this TRIPLINE_SECRETS_KEY`);
+      this.logger.warn(`the callback URL of subscription ${subscriptionId} cannot be opened with this TRIPLINE_SECRETS_KEY: its claimed deliveries fail`);
+      return null;
     }
   }
 }

@@ -16,8 +16,10 @@ interface Failures {
 /**
  * Slows down guessing of the admin token, per client address: the first `maxFailures` wrong
  * tokens are answered 401; from then on the address must wait, `firstLockoutMs` at first and
- * twice as long with each further wrong token (up to MAX_LOCKOUT_MS), even one sent while it
- * waits. Another address is not affected, so the operator elsewhere keeps working. An address's
+ * twice as long with each further wrong token sent after a wait ended (up to MAX_LOCKOUT_MS).
+ * One sent while it waits is not counted: whoever shares the address (everyone behind a proxy
+ * not trusted by TRIPLINE_TRUST_PROXY) cannot stretch the operator's wait by sending more.
+ * Another address is not affected, so the operator elsewhere keeps working. An address's
  * failures are forgotten FORGET_AFTER_MS after its last wait ended, or at its next right token.
  * Bounded: at most MAX_ADDRESSES are remembered (the least recent go first), in this instance.
  */
@@ -45,8 +47,13 @@ export class AdminLockout {
     return entry ? Math.max(0, entry.lockedUntil - this.clock.now()) : 0;
   }
 
-  /** Counts a wrong token; returns how long the address must now wait (0 while it has failures to spare). */
+  /**
+   * Counts a wrong token; returns how long the address must now wait (0 while it has failures
+   * to spare). One sent while the address waits is not counted: the wait stays as it was.
+   */
   failed(address: string): number {
+    const waiting = this.waitFor(address);
+    if (waiting > 0) return waiting;
     const count = (this.failures.get(address)?.count ?? 0) + 1;
     const lockoutMs = count < this.maxFailures ? 0 : Math.min(this.firstLockoutMs * 2 ** (count - this.maxFailures), AdminLockout.MAX_LOCKOUT_MS);
     this.failures.set(address, { count, lockedUntil: this.clock.now() + lockoutMs }, { ttl: lockoutMs + AdminLockout.FORGET_AFTER_MS });

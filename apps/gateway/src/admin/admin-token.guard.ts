@@ -11,7 +11,8 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 /**
  * `Authorization: Bearer <TRIPLINE_ADMIN_TOKEN>`, compared in constant time (digests of equal
  * length, so neither the token's content nor its length leaks). An address that keeps sending
- * wrong tokens is made to wait (AdminLockout); while it waits, no token it sends is judged.
+ * wrong tokens is made to wait (AdminLockout); while it waits, no token it sends is judged, and
+ * none makes the wait longer.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -29,14 +30,13 @@ export class AdminTokenGuard implements CanActivate {
     const req = http.getRequest<Request>();
     const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
     if (!match) throw new UnauthorizedException({ error: 'unauthorized', message: 'missing Authorization: Bearer <admin token>' });
-    // The socket's address (Express' req.ip without 'trust proxy'); IPv6 by its /64, as one host holds many.
+    // The client's address: the socket's, or behind a proxy trusted by TRIPLINE_TRUST_PROXY the
+    // one it forwards (Express's req.ip). IPv6 by its /64, as one host holds many.
     const address = normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    const right = timingSafeEqual(digest(match[1]), this.expected);
-    if (this.lockout.waitFor(address) > 0) {
-      const wait = right ? this.lockout.waitFor(address) : this.lockout.failed(address);
-      throw tooManyRequests(http.getResponse<Response>(), wait, 'too many wrong admin tokens from this address');
-    }
-    if (!right) {
+    const wait = this.lockout.waitFor(address);
+    // Not judged, and not counted: a guess sent while waiting neither gets an answer nor makes the wait longer.
+    if (wait > 0) throw tooManyRequests(http.getResponse<Response>(), wait, 'too many wrong admin tokens from this address');
+    if (!timingSafeEqual(digest(match[1]), this.expected)) {
       this.lockout.failed(address);
       throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid admin token' });
     }

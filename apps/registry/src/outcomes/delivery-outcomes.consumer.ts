@@ -24,11 +24,12 @@ export class DeliveryOutcomesConsumer implements OnApplicationBootstrap {
   }
 
   async handle(batch: Array<Inbound<'deliveryOutcomes'>>): Promise<void> {
-    const changed: Parameters<SubscriptionChanges['publish']>[0] = [];
+    // One change per subscription, its latest: many deliveries to one dead flow end in the same batch.
+    const changed = new Map<string, Parameters<SubscriptionChanges['publish']>[0][number]>();
     for (const { value: outcome } of batch) {
       if (outcome.result === 'validated') {
         const validated = await this.store.validated(outcome.tenantId, outcome.subscriptionId);
-        if (validated) changed.push({ change: 'validated', subscription: validated });
+        if (validated) changed.set(validated.id, { change: 'validated', subscription: validated });
         continue;
       }
       const reason =
@@ -36,12 +37,12 @@ export class DeliveryOutcomesConsumer implements OnApplicationBootstrap {
           ? `callback answered ${outcome.lastStatusCode ?? 'gone'}: the flow no longer exists`
           : outcome.endpointDisabledReason;
       if (!reason) continue;
-      const subscription = await this.store.disable(outcome.tenantId, outcome.subscriptionId, reason);
-      if (subscription) {
-        changed.push({ change: 'disabled', subscription });
-        this.logger.log(`disabled subscription ${subscription.id}: ${reason}`);
-      }
+      const disabled = await this.store.disable(outcome.tenantId, outcome.subscriptionId, reason);
+      if (!disabled) continue;
+      // Published even when it was disabled already: this batch may be a redelivery whose first handling never published it.
+      changed.set(disabled.subscription.id, { change: 'disabled', subscription: disabled.subscription });
+      if (disabled.changedNow) this.logger.log(`disabled subscription ${disabled.subscription.id}: ${reason}`);
     }
-    await this.changes.publish(changed);
+    await this.changes.publish([...changed.values()]);
   }
 }

@@ -80,8 +80,9 @@ export class RegistryRequestsConsumer implements OnApplicationBootstrap {
       }
       case 'unsubscribe': {
         const deleted = await this.store.unsubscribe(request.tenantId, request.subscriptionId);
-        if (deleted) changes.push({ change: 'deleted', subscription: deleted });
-        return { kind: 'unsubscribed', found: deleted !== null };
+        // Published even when it was deleted already: a redelivered request must still reach the evaluator and dispatcher.
+        if (deleted) changes.push({ change: 'deleted', subscription: deleted.subscription });
+        return { kind: 'unsubscribed', found: deleted?.changedNow ?? false };
       }
       case 'get':
         return { kind: 'found', subscription: await this.store.get(request.tenantId, request.subscriptionId) };

@@ -11,6 +11,12 @@ export interface Subscribed {
   created: boolean;
 }
 
+/** A subscription moved into a state (deleted, disabled), and whether this call moved it or found it there. */
+export interface Settled {
+  subscription: Subscription;
+  changedNow: boolean;
+}
+
 /** Thrown when a subscribe would take a tenant past REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT. */
 export class SubscriptionLimitReached extends Error {
   constructor(readonly limit: number) {
@@ -74,13 +80,20 @@ export class SubscriptionStore {
     if (count >= limit) throw new SubscriptionLimitReached(limit);
   }
 
-  /** Returns the deleted subscription, or null when there was none live for this tenant. */
-  async unsubscribe(tenantId: string, id: string): Promise<Subscription | null> {
-    return this.update(tenantId, id, (s) => (s.status === 'deleted' ? null : { status: 'deleted', disabledReason: null }));
+  /**
+   * The subscription as deleted, or null when the tenant has none by this id. One already
+   * deleted is returned too (`changedNow` false): the request may be a redelivery whose first
+   * handling wrote the row but never published the change, and the caller publishes it again.
+   */
+  async unsubscribe(tenantId: string, id: string): Promise<Settled | null> {
+    return this.settle(tenantId, id, (s) => (s.status === 'deleted' ? 'already' : { status: 'deleted', disabledReason: null }));
   }
 
-  async disable(tenantId: string, id: string, reason: string): Promise<Subscription | null> {
-    return this.update(tenantId, id, (s) => (s.status === 'deleted' || s.status === 'disabled' ? null : { status: 'disabled', disabledReason: reason }));
+  /** As unsubscribe: one already disabled is returned as it is, to be published again. A deleted one stays deleted: null. */
+  async disable(tenantId: string, id: string, reason: string): Promise<Settled | null> {
+    return this.settle(tenantId, id, (s) =>
+      s.status === 'deleted' ? null : s.status === 'disabled' ? 'already' : { status: 'disabled', disabledReason: reason },
+    );
   }
 
   /** Re-enables a disabled subscription (validating it again first if it asked for a handshake). */
@@ -136,6 +149,21 @@ export class SubscriptionStore {
       data: { ...(data as object), version: { increment: 1 } },
     });
     return toSubscription(row);
+  }
+
+  /** Moves a subscription into a state it never leaves by itself; `change` says 'already' when it is there. */
+  private async settle(
+    tenantId: string,
+    id: string,
+    change: (current: SubscriptionModel) => Pick<SubscriptionModel, 'status' | 'disabledReason'> | 'already' | null,
+  ): Promise<Settled | null> {
+    const current = await this.prisma.subscription.findFirst({ where: { id, tenantId } });
+    if (!current) return null;
+    const data = change(current);
+    if (data === null) return null;
+    if (data === 'already') return { subscription: toSubscription(current), changedNow: false };
+    const row = await this.prisma.subscription.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+    return { subscription: toSubscription(row), changedNow: true };
   }
 }
 
