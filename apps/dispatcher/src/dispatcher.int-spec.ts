@@ -5,6 +5,7 @@ import {
   query,
   startInProcess,
   subscriptionFixture,
+  TEST_SECRETS_KEY,
   TestKafka,
   type RunningService,
 } from '@tripline/testing';
@@ -381,5 +382,20 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     expect(letters).toEqual([expect.objectContaining({ reason: expect.stringContaining('sealedCallbackUrl: cannot be opened') })]);
     expect(await query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1', [foreign.id])).toEqual([]);
     expect(await query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1', [fine.id])).toHaveLength(1);
+  });
+
+  it('refuses to start with a TRIPLINE_SECRETS_KEY that opens none of the callback URLs it holds, rather than failing every delivery', async () => {
+    // An endpoint the registry sealed with the deployment's key...
+    const sealed = new SecretBox(TEST_SECRETS_KEY).seal(receiver.url('/held'));
+    await query("INSERT INTO dispatch_endpoints (subscription_id, tenant_id, sealed_callback_url, status, secrets, version) VALUES ($1, $2, $3, 'active', '[]', 1)", [
+      randomUUID(),
+      randomUUID(),
+      sealed,
+    ]);
+    // ...and a dispatcher started with another.
+    const otherKey = Buffer.alloc(32, 42).toString('base64');
+    const started = startInProcess('dispatcher', namespace, loadDispatcherEnv, dispatcherModule, { TRIPLINE_SECRETS_KEY: otherKey });
+    await expect(started).rejects.toThrow(/TRIPLINE_SECRETS_KEY opens none of the stored callback URLs/);
+    await started.then((s) => s.close()).catch(() => undefined);
   });
 });

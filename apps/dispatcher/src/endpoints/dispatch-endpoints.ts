@@ -69,6 +69,12 @@ export class DispatchEndpoints implements OnModuleInit {
       await this.prisma.dispatchEndpoint.updateMany({ where: { subscriptionId, sealedCallbackUrl: plain }, data: { sealedCallbackUrl: this.box.seal(plain) } });
     }
     if (legacy.length > 0) this.logger.log(`sealed the callback URLs of ${legacy.length} endpoint(s) kept in plaintext before this version`);
+    // Started with another key than the registry's, the dispatcher would fail every delivery it
+    // claims, for good: refuse to start instead, naming the variable.
+    const held = await this.prisma.dispatchEndpoint.count({ where: { status: { in: ['active', 'pending_validation'] } } });
+    if (held > 0 && !(await this.opensStoredUrls())) {
+      throw new Error('TRIPLINE_SECRETS_KEY opens none of the stored callback URLs: it must be the key the registry and the gateway seal them with');
+    }
   }
 
   /**
