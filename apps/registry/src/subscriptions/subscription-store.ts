@@ -76,7 +76,8 @@ export class SubscriptionStore {
 
   private async assertBelowLimit(tenantId: string): Promise<void> {
     const limit = this.env.REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT;
-    const count = await this.prisma.subscription.count({ where: { tenantId, status: { not: 'deleted' } } });
+    // Counting stops at the limit: a subscribe never costs more than the limit's worth of rows.
+    const count = await this.prisma.subscription.count({ where: { tenantId, status: { not: 'deleted' } }, take: limit });
     if (count >= limit) throw new SubscriptionLimitReached(limit);
   }
 
