@@ -8,8 +8,11 @@
 #   node dist/apps/dispatcher/src/main.js   # :3004
 #   node scripts/migrate.mjs                # creates the database if missing, applies prisma/migrations
 #
-# Every service reads KAFKA_BROKERS, DATABASE_URL, LOG_LEVEL, LOG_FORMAT and PORT; the gateway
-# also needs TRIPLINE_ADMIN_TOKEN (>= 16 characters). Health: GET /health/live, /health/ready.
+# Every service reads KAFKA_BROKERS, DATABASE_URL, LOG_LEVEL, LOG_FORMAT and PORT. The gateway,
+# the registry and the dispatcher also need TRIPLINE_SECRETS_KEY (32 random bytes, base64: it
+# seals signing secrets and callback URLs; the same key in all three), and the gateway
+# TRIPLINE_ADMIN_TOKEN (>= 16 characters). The README's configuration table lists the optional
+# ones. Health: GET /health/live, /health/ready.
 #
 # Install scripts are skipped (--ignore-scripts): none is needed (package.json's allowScripts
 # denies them all under npm 11; the image's npm 10 does not read that list, hence the flag).
@@ -29,6 +32,8 @@ COPY prisma ./prisma
 COPY scripts ./scripts
 COPY libs ./libs
 COPY apps ./apps
+# The build compiles the benchmark with the rest (it shares the libs); it is dropped below.
+COPY bench ./bench
 
 # The client is generated into libs/db/src/generated and compiled with the rest into
 # dist/libs/db/src/generated; at runtime it needs only @prisma/client (a dependency).

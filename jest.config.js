@@ -5,17 +5,15 @@ const { swcOptions } = require('./scripts/swc-options.cjs');
 
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { ...swcOptions(), sourceMaps: 'inline' }],
-  // ESM-only packages the tests load (the OpenAPI validator's ref parser), compiled to CommonJS.
+  // Plain JavaScript of ours (scripts the tests load), as CommonJS.
   '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const esmOnly = ['@apidevtools/json-schema-ref-parser'];
-const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 const moduleNameMapper = {
   '^@tripline/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   // The generated Prisma client imports its siblings with .js suffixes.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
-const common = { rootDir: __dirname, testEnvironment: 'node', transform, transformIgnorePatterns, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'mjs', 'json'] };
+const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'mjs', 'json'] };
 const withInfra = {
   ...common,
   globalSetup: '<rootDir>/test/global-setup.ts',
