@@ -11,3 +11,4 @@ export * from './subscription-fixture';
 export * from './faults';
 export * from './test-stack';
 export * from './hostile-arbitraries';
+export * from './infra-choice';

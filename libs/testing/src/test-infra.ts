@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { chooseInfra, type ContainerRuntime } from './infra-choice';
 
 /** The repository's root, from sources (tests) or from dist/ (the benchmark) alike. */
 export const REPO_ROOT = findRoot(__dirname);
@@ -28,26 +30,31 @@ interface Started {
   stop(): Promise<void>;
 }
 
+const KAFKA_IMAGE = 'confluentinc/cp-kafka:7.9.0';
+const POSTGRES_IMAGE = 'postgres:15';
+
 /**
- * Finds real infrastructure for the run, in this order: what KAFKA_BROKERS and DATABASE_URL
- * name; else containers, where a container runtime answers; else the repo's local broker script
- * and the local Postgres. Never a mock: with none of these, the run fails, it does not pass.
+ * Finds real infrastructure for the run (`chooseInfra`: TRIPLINE_TEST_INFRA, else what
+ * KAFKA_BROKERS and DATABASE_URL name, else containers where a runtime answers with its images,
+ * else the repo's local broker script and the local Postgres), and says which and why. Never a
+ * mock: with none of these, the run fails, it does not pass.
  */
 export async function provisionInfra(log: (msg: string) => void): Promise<Started> {
   const namespace = `test-${Date.now().toString(36)}-${process.pid}.`;
   let kafkaBrokers = process.env.KAFKA_BROKERS?.split(',').map((s) => s.trim()).filter(Boolean);
   let serverUrl = process.env.DATABASE_URL;
-  let provider: TestInfra['provider'] = kafkaBrokers && serverUrl ? 'given' : 'local';
+  const images = [...(kafkaBrokers ? [] : [KAFKA_IMAGE]), ...(serverUrl ? [] : [POSTGRES_IMAGE])];
+  const { choice, reason } = await chooseInfra(process.env, testcontainersRuntime(), images);
+  log(`test infra: ${choice}, because ${reason}`);
+  let provider: TestInfra['provider'] = choice === 'given' ? 'given' : 'local';
   const stops: Array<() => Promise<void>> = [];
 
-  if (!kafkaBrokers || !serverUrl) {
-    const containers = await startContainers(log, { kafka: !kafkaBrokers, postgres: !serverUrl });
-    if (containers) {
-      provider = 'testcontainers';
-      kafkaBrokers ??= containers.kafkaBrokers;
-      serverUrl ??= containers.databaseUrl;
-      stops.push(containers.stop);
-    }
+  if (choice === 'containers') {
+    const containers = await startContainers({ kafka: !kafkaBrokers, postgres: !serverUrl });
+    provider = 'testcontainers';
+    kafkaBrokers ??= containers.kafkaBrokers;
+    serverUrl ??= containers.databaseUrl;
+    stops.push(containers.stop);
   }
   if (!kafkaBrokers) {
     // The broker script starts a detached broker, or reuses a running one, and waits until ready.
@@ -132,21 +139,39 @@ async function freshDatabase(serverUrl: string): Promise<string> {
   return url.toString();
 }
 
-async function startContainers(
-  log: (msg: string) => void,
-  wanted: { kafka: boolean; postgres: boolean },
-): Promise<{ kafkaBrokers: string[]; databaseUrl: string; stop(): Promise<void> } | null> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  try {
-    await getContainerRuntimeClient();
-  } catch {
-    log('no container runtime answers: using the local Kafka broker script and the local Postgres');
-    return null;
-  }
+/** testcontainers' client as the choice asks of a runtime: does it answer, has it (or can it pull) an image. */
+function testcontainersRuntime(): ContainerRuntime {
+  let client: ContainerRuntimeClient | undefined;
+  return {
+    answers: async () => {
+      const { getContainerRuntimeClient } = await import('testcontainers');
+      try {
+        client = await getContainerRuntimeClient();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    canGet: async (image) => {
+      const { ImageName } = await import('testcontainers');
+      const name = ImageName.fromString(image);
+      if (!client) return false;
+      if (await client.image.exists(name)) return true;
+      try {
+        await client.image.pull(name);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+async function startContainers(wanted: { kafka: boolean; postgres: boolean }): Promise<{ kafkaBrokers: string[]; databaseUrl: string; stop(): Promise<void> }> {
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const kafka = wanted.kafka ? await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start() : null;
-  const postgres = wanted.postgres ? await new PostgreSqlContainer('postgres:15').start() : null;
+  const kafka = wanted.kafka ? await new KafkaContainer(KAFKA_IMAGE).withKraft().start() : null;
+  const postgres = wanted.postgres ? await new PostgreSqlContainer(POSTGRES_IMAGE).start() : null;
   return {
     kafkaBrokers: kafka ? [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`] : [],
     databaseUrl: postgres?.getConnectionUri() ?? '',
