@@ -8,7 +8,7 @@ const runtime = (answers: boolean, gettable: string[] = []): ContainerRuntime =>
 
 describe('the test run picks infrastructure that works', () => {
   it('uses the local broker and Postgres when no container runtime answers', async () => {
-    expect(await chooseInfra({}, runtime(false), images)).toMatchObject({ choice: 'local', reason: 'no container runtime answers' });
+    expect(await chooseInfra({}, runtime(false), images)).toMatchObject({ choice: 'local', reason: 'no working container runtime answers' });
   });
 
   it('uses the local parts, saying why, when a runtime answers but cannot get its images', async () => {

@@ -33,7 +33,7 @@ export async function chooseInfra(env: NodeJS.ProcessEnv, runtime: ContainerRunt
     return { choice: asked as InfraChoice, reason: `TRIPLINE_TEST_INFRA=${asked}` };
   }
   if (given) return { choice: 'given', reason: 'KAFKA_BROKERS and DATABASE_URL are set' };
-  if (!(await runtime.answers())) return { choice: 'local', reason: 'no container runtime answers' };
+  if (!(await runtime.answers())) return { choice: 'local', reason: 'no working container runtime answers' };
   for (const image of images) {
     if (!(await runtime.canGet(image))) {
       return { choice: 'local', reason: `a container runtime answers, but ${image} is neither present nor pullable (no registry reachable?)` };
