@@ -9,10 +9,20 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const at = (...parts) => path.join(root, ...parts);
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 
+/**
+ * Whether this Node.js is in the range package.json's engines declares: the intersection of what
+ * every dependency declares (Prisma 7 and @nestjs/throttler need 20.19 or 22.12, ESLint 22.13,
+ * Prisma Studio at most 24). Checked before npm installs anything, so without semver;
+ * test/engines.spec.ts holds the two to the same answer.
+ */
+export function nodeSupported(version = process.versions.node) {
+  const [major, minor] = version.split('.').map(Number);
+  return (major === 20 && minor >= 19) || (major === 22 && minor >= 13) || major === 24;
+}
+
 export function checkNode() {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 18)) {
-    throw new Error(`Node.js >= 20.18 is required, this is ${process.versions.node}`);
+  if (!nodeSupported()) {
+    throw new Error(`Node.js ^20.19, ^22.13 or ^24 is required (what the dependencies support), this is ${process.versions.node}`);
   }
 }
 
