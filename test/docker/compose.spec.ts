@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { readmeComposeVariables } from './readme-compose';
 import { DispatcherEnv } from '../../apps/dispatcher/src/dispatcher.env';
 import { EvaluatorEnv } from '../../apps/evaluator/src/evaluator.env';
 import { GatewayEnv } from '../../apps/gateway/src/gateway.env';
@@ -27,20 +28,6 @@ function interpolate(value: string | number, host: Record<string, string>, missi
     if (kind === '?') missing.add(name);
     return kind === '-' ? (rest ?? '') : '';
   });
-}
-
-/** The variables the README's `docker compose up` command sets, as a shell would. */
-function readmeComposeVariables(): Record<string, string> {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const command = /`((?:[A-Z_]+=(?:\$\([^)]*\)|\S+) )+)docker compose up[^`]*`/.exec(readme);
-  if (!command) throw new Error("README.md has no `VAR=... docker compose up` command");
-  const samples: Record<string, string> = {
-    '$(openssl rand -hex 24)': 'a'.repeat(48),
-    '$(openssl rand -base64 32)': Buffer.alloc(32, 5).toString('base64'),
-  };
-  const host: Record<string, string> = {};
-  for (const [, name, value] of command[1].matchAll(/([A-Z_]+)=(\$\([^)]*\)|\S+)/g)) host[name] = samples[value] ?? value;
-  return host;
 }
 
 describe('docker-compose.yml, as the README runs it', () => {
