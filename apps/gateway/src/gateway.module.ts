@@ -5,9 +5,10 @@ import { AdminLockout } from './admin/admin-lockout';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { ApiDocsController } from './api-docs/api-docs.controller';
 import { OpenApiDocument } from './api-docs/openapi-document';
-import { PowerAutomateConnector } from './api-docs/power-automate-connector';
 import { TenantProvisioning } from './admin/tenant-provisioning';
 import { TenantsController } from './admin/tenants.controller';
+import { ConnectorController } from './connector/connector.controller';
+import { PowerAutomateConnector } from './connector/power-automate-connector';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DispatcherClient } from './deliveries/dispatcher-client';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
@@ -36,6 +37,7 @@ export function gatewayModule(env: GatewayEnv) {
       PlatformStateController,
       RefreshRequestsController,
       ApiDocsController,
+      ConnectorController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },

@@ -1,13 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { RefreshRequested, RefreshRequestInput, TRIGGER_CATALOGUE, type TriggerDefinition } from '@tripline/contracts';
 import type { z } from 'zod';
-import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 import { DataSourcesQuery, MeasuresQuery, RefreshRunsQuery, SegmentsQuery } from '../platform-state/platform-state.queries-input';
 import { DataSourceView, MeasureView, RefreshRunView, SegmentView, StatusReport } from '../platform-state/platform-state.views';
 import { SubscriptionViewSchema } from '../subscriptions/subscription.dtos';
 import { subscribeBodySchema } from '../triggers/trigger-schemas';
-import { API_VERSION } from './openapi';
-import { humanize, swagger2Schema } from './swagger2-schema';
+import { API_VERSION } from '../api-docs/openapi';
+import { humanize, swagger2Schema } from '../api-docs/swagger2-schema';
 
 type Schema = Record<string, unknown>;
 
@@ -27,20 +25,7 @@ const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
  * payload as `x-ms-notification-content`), the DELETE the platform calls to unsubscribe, and the
  * actions. Built from the same contracts the services validate with, so it cannot drift.
  */
-@Injectable()
-export class PowerAutomateConnector {
-  private readonly built: object;
-
-  constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
-    this.built = build(new URL(env.TRIPLINE_PUBLIC_URL));
-  }
-
-  definition(): object {
-    return this.built;
-  }
-}
-
-function build(publicUrl: URL): object {
+export function buildConnectorDefinition(publicUrl: URL): object {
   const definitions: Record<string, Schema> = {
     Subscription: swagger2Schema(SubscriptionViewSchema, 'output'),
     DataSourcesPage: page('dataSources', DataSourceView),
