@@ -65,7 +65,7 @@ describe('gateway, with the registry, against the real Kafka and Postgres', () =
       const first = await call('POST', '/v1/subscriptions/data-source-refresh-failed', { key: tenant.apiKey, body });
       expect(first.status).toBe(201);
       const sub = await json(first);
-      expect(first.headers.get('location')).toBe(`/v1/subscriptions/${sub.id}`);
+      expect(first.headers.get('location')).toBe(`http://127.0.0.1:3000/v1/subscriptions/${sub.id}`); // TRIPLINE_PUBLIC_URL's default
       expect(sub).toMatchObject({ trigger: 'data-source-refresh-failed', callbackUrl: body.callbackUrl, dataSourceId: 'ds-1', status: 'active' });
 
       const again = await call('POST', '/v1/subscriptions/data-source-refresh-failed', { key: tenant.apiKey, body });

@@ -19,6 +19,7 @@ import { RefreshRequestsController } from './refresh-requests/refresh-requests.c
 import { CallbackUrlCheck } from './subscriptions/callback-url-check';
 import { CallbackUrlSeal } from './subscriptions/callback-url-seal';
 import { RegistryClient } from './subscriptions/registry-client';
+import { SubscriptionLocation } from './subscriptions/subscription-location';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
@@ -49,6 +50,7 @@ export function gatewayModule(env: GatewayEnv) {
       CallbackUrlCheck,
       CallbackUrlSeal,
       SubscriptionSecretReader,
+      SubscriptionLocation,
       PlatformStateProjection,
       PlatformStateQueries,
       OpenApiDocument,

@@ -39,7 +39,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
         responses: {
           '201': {
             description: 'Subscribed; Location is the URL to DELETE to unsubscribe. The answer holds the signing secret.',
-            headers: { Location: { schema: { type: 'string' }, description: '/v1/subscriptions/{id}' } },
+            headers: { Location: { schema: { type: 'string', format: 'uri' }, description: 'The absolute URL of the subscription: TRIPLINE_PUBLIC_URL, base path included, then /v1/subscriptions/{id}' } },
             content: { 'application/json': { schema: { $ref: `#/components/schemas/${subscriptionSchema}` } } },
           },
           '400': { description: 'A parameter is missing or wrong; the body names it' },

@@ -9,10 +9,17 @@ export function humanize(name: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A description as the designer shows it: a sentence, ending in punctuation. */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /**
  * A zod contract as a Swagger 2.0 schema. Swagger 2.0 speaks a JSON Schema draft-4 subset:
  * OpenAPI 3.0's `nullable` becomes `x-nullable`, and every property gets an `x-ms-summary`
- * (the label Power Automate shows for it in the flow designer).
+ * (the label the flow designer shows for it). Descriptions become sentences: the contracts'
+ * texts are written for JSON Schema readers, where fragments are the custom.
  */
 export function swagger2Schema(schema: z.ZodType, io: 'input' | 'output'): Schema {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as Schema;
@@ -23,6 +30,7 @@ function adapt(node: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'nullable') out['x-nullable'] = value;
+    else if (key === 'description' && typeof value === 'string') out[key] = sentence(value);
     else if (key === 'properties') {
       out[key] = Object.fromEntries(
         Object.entries(value as Record<string, Schema>).map(([name, property]) => [name, { 'x-ms-summary': humanize(name), ...adapt(property) }]),

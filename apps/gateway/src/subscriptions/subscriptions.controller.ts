@@ -26,6 +26,7 @@ import { subscribeBodyFor } from './subscribe-request';
 import { DispatcherClient } from '../deliveries/dispatcher-client';
 import { CallbackUrlCheck } from './callback-url-check';
 import { CallbackUrlSeal } from './callback-url-seal';
+import { SubscriptionLocation } from './subscription-location';
 import { SubscriptionSecretReader } from './subscription-secret-reader';
 import {
   EnableSubscription,
@@ -53,6 +54,7 @@ export class SubscriptionsController {
     private readonly callbackUrlSeal: CallbackUrlSeal,
     private readonly secrets: SubscriptionSecretReader,
     private readonly recovery: DispatcherClient,
+    private readonly location: SubscriptionLocation,
   ) {}
 
   @Get()
@@ -94,7 +96,7 @@ export class SubscriptionsController {
       await this.registry.ask({ kind: 'subscribe', tenantId, trigger, sealedCallbackUrl, params, handshake }),
       'subscribed',
     );
-    res.location(`/v1/subscriptions/${outcome.subscription.id}`);
+    res.location(this.location.of(outcome.subscription.id));
     // The secret is in the subscribe answer only; a repeated subscribe is the same call, so it gets it too.
     return { ...toView(outcome.subscription), secret: this.secrets.current(outcome.subscription) };
   }

@@ -25,7 +25,7 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output', target: 'd
  * Power Automate cannot answer a validation handshake, so it must not be offered there.
  */
 export function subscribeBodySchema(trigger: TriggerDefinition, { withHandshake = true } = {}): z.ZodObject {
-  const callbackUrl = z.url({ protocol: /^https?$/ }).describe('Where to POST each firing (Power Automate fills this in)');
+  const callbackUrl = z.url({ protocol: /^https?$/ }).describe('Where to POST each firing; the flow platform fills it in.');
   const body = (trigger.params as z.ZodObject).extend({ callbackUrl });
   return withHandshake ? body.extend({ handshake: subscribeBodyFor(trigger.name).shape.handshake }) : body;
 }

@@ -10,81 +10,81 @@ import { RunStatus, StepStatus } from '../events/run-status';
  * event id; the delivery's own stable id travels in the `webhook-id` header.
  */
 const common = {
-  eventId: ExternalId.describe('The id the producer gave the event that fired this'),
-  tenantId: TenantId.describe('The tenant (data platform instance)'),
-  subscriptionId: z.uuid().describe('The subscription this callback is for'),
-  occurredAt: IsoDateTime.describe('When it happened, as the producer reported it'),
+  eventId: ExternalId.describe('The id the producer gave the event that fired this callback.'),
+  tenantId: TenantId.describe('The tenant (data platform instance) the event belongs to.'),
+  subscriptionId: z.uuid().describe('The subscription this callback is for.'),
+  occurredAt: IsoDateTime.describe('When it happened, as the producer reported it (ISO 8601).'),
 };
 const nullableText = (description: string) => z.string().nullable().describe(description);
 
 export const DataSourceRefreshPayload = z.object({
   ...common,
-  trigger: z.enum(['data-source-refresh-failed', 'data-source-refresh-succeeded']),
-  dataSourceId: ExternalId,
-  dataSourceName: z.string(),
-  runId: ExternalId,
-  status: RefreshStatus,
-  startedAt: IsoDateTime,
-  completedAt: IsoDateTime,
-  errorCode: nullableText('Error code of a failed refresh'),
-  errorMessage: nullableText('Error message of a failed refresh'),
+  trigger: z.enum(['data-source-refresh-failed', 'data-source-refresh-succeeded']).describe('The trigger that fired.'),
+  dataSourceId: ExternalId.describe('The id of the data source that was refreshed.'),
+  dataSourceName: z.string().describe('The name of the data source.'),
+  runId: ExternalId.describe('The id of the refresh run.'),
+  status: RefreshStatus.describe('How the refresh ended: succeeded, failed, timed_out or skipped.'),
+  startedAt: IsoDateTime.describe('When the refresh started (ISO 8601).'),
+  completedAt: IsoDateTime.describe('When the refresh ended (ISO 8601).'),
+  errorCode: nullableText('The error code of a failed refresh; empty otherwise.'),
+  errorMessage: nullableText('The error message of a failed refresh; empty otherwise.'),
 });
 export type DataSourceRefreshPayload = z.infer<typeof DataSourceRefreshPayload>;
 
 export const SegmentThresholdCrossedPayload = z.object({
   ...common,
-  trigger: z.literal('segment-threshold-crossed'),
-  segmentId: ExternalId,
-  segmentName: z.string(),
-  threshold: z.number().int().describe('The subscription\'s threshold'),
-  previousValue: z.number().int().describe('Member count before: at or below the threshold'),
-  newValue: z.number().int().describe('Member count now: above the threshold'),
-  runId: nullableText('The recalculation run, when the producer gave one'),
+  trigger: z.literal('segment-threshold-crossed').describe('The trigger that fired.'),
+  segmentId: ExternalId.describe('The id of the segment.'),
+  segmentName: z.string().describe('The name of the segment.'),
+  threshold: z.number().int().describe('The threshold the flow set.'),
+  previousValue: z.number().int().describe('The member count before: at or below the threshold.'),
+  newValue: z.number().int().describe('The member count now: above the threshold.'),
+  runId: nullableText('The recalculation run, when the producer gave one; empty otherwise.'),
 });
 export type SegmentThresholdCrossedPayload = z.infer<typeof SegmentThresholdCrossedPayload>;
 
 export const MeasureThresholdCrossedPayload = z.object({
   ...common,
-  trigger: z.literal('measure-threshold-crossed'),
-  measureId: ExternalId,
-  measureName: z.string(),
-  threshold: z.number().describe('The subscription\'s threshold'),
-  previousValue: z.number().describe('Value before: at or below the threshold'),
-  newValue: z.number().describe('Value now: above the threshold'),
-  runId: nullableText('The recalculation run, when the producer gave one'),
+  trigger: z.literal('measure-threshold-crossed').describe('The trigger that fired.'),
+  measureId: ExternalId.describe('The id of the business measure.'),
+  measureName: z.string().describe('The name of the business measure.'),
+  threshold: z.number().describe('The threshold the flow set.'),
+  previousValue: z.number().describe('The value before: at or below the threshold.'),
+  newValue: z.number().describe('The value now: above the threshold.'),
+  runId: nullableText('The recalculation run, when the producer gave one; empty otherwise.'),
 });
 export type MeasureThresholdCrossedPayload = z.infer<typeof MeasureThresholdCrossedPayload>;
 
 export const FullRefreshCompletedPayload = z.object({
   ...common,
-  trigger: z.literal('full-refresh-completed'),
-  runId: ExternalId,
-  runTrigger: z.enum(['scheduled', 'manual']).describe('Whether the run was scheduled or started by hand'),
-  status: RunStatus,
-  startedAt: IsoDateTime,
-  completedAt: IsoDateTime,
-  componentCount: z.number().int().describe('Components the run refreshed'),
-  failedComponentCount: z.number().int().describe('Components that did not succeed'),
+  trigger: z.literal('full-refresh-completed').describe('The trigger that fired.'),
+  runId: ExternalId.describe('The id of the full refresh run.'),
+  runTrigger: z.enum(['scheduled', 'manual']).describe('Whether the run was scheduled or started by hand.'),
+  status: RunStatus.describe('How the run ended: succeeded, partially_succeeded, failed, timed_out or cancelled.'),
+  startedAt: IsoDateTime.describe('When the run started (ISO 8601).'),
+  completedAt: IsoDateTime.describe('When the run ended (ISO 8601).'),
+  componentCount: z.number().int().describe('How many components the run refreshed.'),
+  failedComponentCount: z.number().int().describe('How many components did not succeed.'),
   components: z
     .array(RefreshComponent)
-    .describe('Each data source, unification, segment and measure, with its outcome; when the run had too many to list, those that did not succeed come first'),
+    .describe('Each data source, unification, segment and measure, with its outcome; when the run had too many to list, those that did not succeed come first.'),
   componentsTruncated: z
     .boolean()
     .default(false)
-    .describe('Whether the run had more components than are listed here (the counts cover them all; the refresh runs action lists every one)'),
+    .describe('Whether the run had more components than are listed here (the counts cover them all; the refresh runs action lists every one).'),
 });
 export type FullRefreshCompletedPayload = z.infer<typeof FullRefreshCompletedPayload>;
 
 export const UnificationCompletedPayload = z.object({
   ...common,
-  trigger: z.literal('unification-completed'),
-  runId: ExternalId,
-  status: RunStatus,
-  startedAt: IsoDateTime,
-  completedAt: IsoDateTime,
-  mapStatus: StepStatus,
-  matchStatus: StepStatus,
-  mergeStatus: StepStatus,
+  trigger: z.literal('unification-completed').describe('The trigger that fired.'),
+  runId: ExternalId.describe('The id of the unification run.'),
+  status: RunStatus.describe('How the run ended: succeeded, partially_succeeded, failed, timed_out or cancelled.'),
+  startedAt: IsoDateTime.describe('When the run started (ISO 8601).'),
+  completedAt: IsoDateTime.describe('When the run ended (ISO 8601).'),
+  mapStatus: StepStatus.describe('How the map stage ended: succeeded, failed, timed_out or skipped.'),
+  matchStatus: StepStatus.describe('How the match stage ended: succeeded, failed, timed_out or skipped.'),
+  mergeStatus: StepStatus.describe('How the merge stage ended: succeeded, failed, timed_out or skipped.'),
 });
 export type UnificationCompletedPayload = z.infer<typeof UnificationCompletedPayload>;
 

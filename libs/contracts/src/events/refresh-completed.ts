@@ -5,10 +5,10 @@ import { RunStatus, StepStatus } from './run-status';
 export const REFRESH_COMPLETED = 'refresh.completed';
 
 export const RefreshComponent = z.object({
-  kind: z.enum(['dataSource', 'unification', 'segment', 'measure']),
-  id: ExternalId,
-  name: DisplayName,
-  status: StepStatus,
+  kind: z.enum(['dataSource', 'unification', 'segment', 'measure']).describe('What the component is: dataSource, unification, segment or measure.'),
+  id: ExternalId.describe('The id of the component.'),
+  name: DisplayName.describe('The name of the component.'),
+  status: StepStatus.describe('How the component ended: succeeded, failed, timed_out or skipped.'),
 });
 export type RefreshComponent = z.infer<typeof RefreshComponent>;
 
