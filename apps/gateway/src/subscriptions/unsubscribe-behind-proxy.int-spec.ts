@@ -68,7 +68,7 @@ describe('unsubscribing through the Location, with the gateway behind a base pat
     const subscribed = await fetch(`${publicUrl}/v1/subscriptions/unification-completed`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ callbackUrl: 'https://flows.example.test/hook' }),
+      body: JSON.stringify({ callbackUrl: 'http://127.0.0.1:9/flow' }),
     });
     expect(subscribed.status).toBe(201);
     const { id } = await json(subscribed);
