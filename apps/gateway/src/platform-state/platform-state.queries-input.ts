@@ -12,7 +12,7 @@ export const MeasuresQuery = z.object({ ...PageQuery, name: nameFilter });
 export const RefreshRunsQuery = z.object({
   ...PageQuery,
   kind: RunKind.optional().describe('full, partial or unification'),
-  status: RunStatus.optional(),
+  status: RunStatus.optional().describe('Only runs that ended so'),
   since: IsoDateTime.optional().describe('Only runs completed at or after this time'),
   until: IsoDateTime.optional().describe('Only runs completed before this time'),
 });

@@ -5,13 +5,13 @@ import { z } from 'zod';
 
 export const SubscriptionViewSchema = z
   .object({
-    id: z.uuid(),
-    trigger: TriggerName,
-    callbackUrl: z.string().describe('The callback URL with every query value (and any user info) replaced by REDACTED: it is what starts the flow'),
-    status: SubscriptionStatus.describe('active; disabled when the callback said the flow is gone'),
-    disabledReason: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    id: z.uuid().describe('The id of the subscription.'),
+    trigger: TriggerName.describe('The trigger it subscribes to.'),
+    callbackUrl: z.string().describe('The callback URL with every query value (and any user info) replaced by REDACTED: it is what starts the flow.'),
+    status: SubscriptionStatus.describe('Active; disabled when the callback said the flow is gone.'),
+    disabledReason: z.string().nullable().describe('Why it was disabled, if it was.'),
+    createdAt: z.string().describe('When it was made (ISO 8601).'),
+    updatedAt: z.string().describe('When it last changed (ISO 8601).'),
   })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe("A subscription, with its trigger's parameters as fields of their own");

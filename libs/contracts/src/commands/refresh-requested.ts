@@ -19,11 +19,11 @@ export type RefreshRequestInput = z.infer<typeof RefreshRequestInput>;
 
 /** A command for the data platform, on the commands topic: a flow asked for a refresh. */
 export const RefreshRequested = z.object({
-  type: z.literal('refresh.requested'),
-  commandId: z.uuid(),
-  tenantId: TenantId,
-  scope: RefreshScope,
-  ids: z.array(ExternalId).nullable(),
-  requestedAt: IsoDateTime,
+  type: z.literal('refresh.requested').describe('The kind of command: refresh.requested.'),
+  commandId: z.uuid().describe('The id of the command, for the data platform to de-duplicate on.'),
+  tenantId: TenantId.describe('The tenant that asked.'),
+  scope: RefreshScope.describe('What to refresh.'),
+  ids: z.array(ExternalId).nullable().describe('Only these data sources, segments or measures; empty for all.'),
+  requestedAt: IsoDateTime.describe('When it was asked (ISO 8601).'),
 });
 export type RefreshRequested = z.infer<typeof RefreshRequested>;
