@@ -194,11 +194,11 @@ describe('the actions: the data platform as the events told it, against the real
     });
 
     it.each([
-      ['empty', ''],
-      ['blank', '%20%20'],
-      ['too long', 'x'.repeat(201)],
-      ['with a NUL byte', 'a%00b'],
-    ])('refuses a q that is %s, naming q', async (_, q) => {
+      ['an empty', ''],
+      ['a blank', '%20%20'],
+      ['a 201-character', 'x'.repeat(201)],
+      ['a NUL-holding', 'a%00b'],
+    ])('refuses %s q with a 400 naming q', async (_, q) => {
       for (const list of ['data-sources', 'segments', 'measures']) {
         const bad = await get(`/v1/${list}?q=${q}`);
         expect(bad.status).toBe(400);
