@@ -12,6 +12,7 @@ import { PowerAutomateConnector } from './connector/power-automate-connector';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DispatcherClient } from './deliveries/dispatcher-client';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
+import { ChoicesController } from './platform-state/choices.controller';
 import { PlatformStateController } from './platform-state/platform-state.controller';
 import { PlatformStateProjection } from './platform-state/platform-state.projection';
 import { PlatformStateQueries } from './platform-state/platform-state.queries';
@@ -36,6 +37,7 @@ export function gatewayModule(env: GatewayEnv) {
       DeliveriesController,
       TriggersController,
       PlatformStateController,
+      ChoicesController,
       RefreshRequestsController,
       ApiDocsController,
       ConnectorController,

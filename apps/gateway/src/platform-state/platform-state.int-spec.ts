@@ -17,12 +17,29 @@ import {
 import { loadGatewayEnv } from '../gateway.env';
 import { gatewayModule } from '../gateway.module';
 
+/** 250 segments, seg-000..seg-249; every tenth (seg-007, seg-017, ...) is a VIP one, so matches run past the first page. */
+const MANY_SEGMENTS = Array.from({ length: 250 }, (_, i) => {
+  const id = `seg-${String(i).padStart(3, '0')}`;
+  return [id, i % 10 === 7 ? `VIP customers ${i}` : `Segment ${i}`] as const;
+});
+/** Names and ids with LIKE's wildcards and escape character in them, and near-misses for each. */
+const ODD_SEGMENTS = [
+  ['pct-exact', '100% done'],
+  ['pct-near', '100 percent done'],
+  ['snake_case', 'Snake case'],
+  ['snakeXcase', 'Snake X case'],
+  ['path-win', 'C:\\exports'],
+  ['path-unix', 'C:/exports'],
+] as const;
+const named = (event: ReturnType<typeof segmentEvent>, segmentName: string) => ({ ...event, data: { ...event.data, segmentName } });
+
 describe('the actions: the data platform as the events told it, against the real Kafka and Postgres', () => {
   const namespace = isolatedNamespace('actions');
   let gateway: RunningService;
   let kafka: TestKafka;
   let tenant: TestTenant;
   let other: TestTenant;
+  let searcher: TestTenant;
 
   const get = async (path: string, key = tenant.apiKey): Promise<Json> => {
     const res = await fetch(`${gateway.baseUrl}${path}`, { headers: { 'x-api-key': key } });
@@ -36,7 +53,7 @@ describe('the actions: the data platform as the events told it, against the real
   }
 
   beforeAll(async () => {
-    [tenant, other] = await Promise.all([createTenant('actions'), createTenant('someone else')]);
+    [tenant, other, searcher] = await Promise.all([createTenant('actions'), createTenant('someone else'), createTenant('many segments')]);
     gateway = await startInProcess('gateway', namespace, loadGatewayEnv, gatewayModule, { TRIPLINE_ADMIN_TOKEN: 'actions-test-admin-token-0123456789' });
     kafka = new TestKafka(namespace);
     await happened(
@@ -51,6 +68,7 @@ describe('the actions: the data platform as the events told it, against the real
       unificationEvent({ runId: 'uni-1', completedAt: '2026-11-26T04:00:00.000Z' }),
     );
     await happened(other, refreshEvent({ dataSourceId: 'ds-secret', dataSourceName: 'Not yours' }), segmentEvent('seg-secret', 1, 1));
+    await happened(searcher, ...MANY_SEGMENTS.map(([id, name]) => named(segmentEvent(id, 1, 1), name)), ...ODD_SEGMENTS.map(([id, name]) => named(segmentEvent(id, 1, 1), name)));
   });
   afterAll(async () => {
     await kafka?.close();
@@ -125,6 +143,68 @@ describe('the actions: the data platform as the events told it, against the real
     expect((await get('/v1/data-sources', other.apiKey)).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-secret']);
     expect((await get('/v1/segments', other.apiKey)).segments.map((s: Json) => s.segmentId)).toEqual(['seg-secret']);
     expect((await get('/v1/status-report', other.apiKey)).latestFullRefresh).toBeNull();
+  });
+
+  describe('search text q: name or id, any case, across the whole tenant', () => {
+    const ids = (page: Json) => page.segments.map((s: Json) => s.segmentId);
+    const vips = MANY_SEGMENTS.filter(([, name]) => name.startsWith('VIP')).map(([id]) => id);
+
+    it('finds every match by name, in any case, not only those on the first page', async () => {
+      const found = await get('/v1/segments?q=vip%20CUSTOMERS', searcher.apiKey);
+      expect(ids(found)).toEqual(vips);
+      expect(vips.filter((id) => id > 'seg-099')).toHaveLength(15);
+      expect(found.nextCursor).toBeNull();
+    });
+
+    it('finds by id, in any case', async () => {
+      expect(ids(await get('/v1/segments?q=SEG-24', searcher.apiKey))).toEqual(['seg-240', 'seg-241', 'seg-242', 'seg-243', 'seg-244', 'seg-245', 'seg-246', 'seg-247', 'seg-248', 'seg-249']);
+    });
+
+    it('pages the matches with the cursor, q kept', async () => {
+      const seen: string[] = [];
+      let page = await get('/v1/segments?q=vip&limit=10', searcher.apiKey);
+      seen.push(...ids(page));
+      while (page.nextCursor) {
+        expect(ids(page)).toHaveLength(10);
+        page = await get(`/v1/segments?q=vip&limit=10&cursor=${page.nextCursor}`, searcher.apiKey);
+        seen.push(...ids(page));
+      }
+      expect(seen).toEqual(vips);
+    });
+
+    it('takes %, _ and \\ literally', async () => {
+      expect(ids(await get(`/v1/segments?q=${encodeURIComponent('100%')}`, searcher.apiKey))).toEqual(['pct-exact']);
+      expect(ids(await get(`/v1/segments?q=${encodeURIComponent('e_c')}`, searcher.apiKey))).toEqual(['snake_case']);
+      expect(ids(await get(`/v1/segments?q=${encodeURIComponent(':\\')}`, searcher.apiKey))).toEqual(['path-win']);
+      expect(ids(await get(`/v1/segments?q=${encodeURIComponent('%')}`, searcher.apiKey))).toEqual(['pct-exact']);
+    });
+
+    it('composes with the other filters, on data sources and measures too', async () => {
+      expect((await get('/v1/data-sources?q=DS-B')).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-b']);
+      expect((await get('/v1/data-sources?q=co')).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-a', 'ds-c']);
+      expect((await get('/v1/data-sources?q=co&status=timed_out')).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-c']);
+      expect((await get('/v1/measures?q=LTV')).measures.map((m: Json) => m.measureId)).toEqual(['m-ltv']);
+      expect((await get('/v1/measures?q=churn')).measures).toEqual([]);
+    });
+
+    it('never finds another tenant\'s entities', async () => {
+      expect((await get('/v1/segments?q=secret')).segments).toEqual([]);
+      expect((await get('/v1/data-sources?q=yours')).dataSources).toEqual([]);
+      expect(ids(await get('/v1/segments?q=seg', other.apiKey))).toEqual(['seg-secret']);
+    });
+
+    it.each([
+      ['an empty', ''],
+      ['a blank', '%20%20'],
+      ['a 201-character', 'x'.repeat(201)],
+      ['a NUL-holding', 'a%00b'],
+    ])('refuses %s q with a 400 naming q', async (_, q) => {
+      for (const list of ['data-sources', 'segments', 'measures']) {
+        const bad = await get(`/v1/${list}?q=${q}`);
+        expect(bad.status).toBe(400);
+        expect(bad.issues.map((i: Json) => i.path)).toEqual(['q']);
+      }
+    });
   });
 
   it('publishes a refresh request on the commands topic and answers 202', async () => {

@@ -1,49 +1,96 @@
 import { Injectable } from '@nestjs/common';
 import { FINAL_FAILURE_STATUSES } from '@tripline/contracts';
-import { PrismaService, type Prisma } from '@tripline/db';
+import { Prisma, PrismaService } from '@tripline/db';
 import { decodeCursor, toPage } from '@tripline/http';
-import type { DataSourceView, MeasureView, RefreshRunView, SegmentView, StatusReport } from './platform-state.views';
+import { MAX_CHOICES, type Choices, type DataSourceView, type MeasureView, type RefreshRunView, type SegmentView, type StatusReport } from './platform-state.views';
 
 export interface ListQuery {
   limit: number;
   cursor?: string;
 }
 
-const contains = (name?: string) => (name ? { contains: name, mode: 'insensitive' as const } : undefined);
+/**
+ * Text as a literal LIKE operand: Prisma's `contains` is an ILIKE that passes `%` and `_` through
+ * as wildcards, so `q=100%` would match every name with 100 in it. Backslash is Postgres's default
+ * LIKE escape character.
+ */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+const contains = (text?: string) => (text ? { contains: likeLiteral(text), mode: 'insensitive' as const } : undefined);
+
+/** The table and id column behind each picker; fixed identifiers, never from the request. */
+const CHOICE_SOURCES = {
+  dataSources: { table: Prisma.raw('data_source_states'), id: Prisma.raw('data_source_id') },
+  segments: { table: Prisma.raw('segment_states'), id: Prisma.raw('segment_id') },
+  measures: { table: Prisma.raw('measure_states'), id: Prisma.raw('measure_id') },
+};
+export type ChoiceKind = keyof typeof CHOICE_SOURCES;
 
 /** Reads of the read model; every one is scoped to the caller's tenant. */
 @Injectable()
 export class PlatformStateQueries {
   constructor(private readonly prisma: PrismaService) {}
 
-  async dataSources(tenantId: string, q: ListQuery & { status?: string; name?: string }) {
+  async dataSources(tenantId: string, q: ListQuery & { status?: string; name?: string; q?: string }) {
     const [after] = decodeCursor(q.cursor, 1) ?? [];
     const rows = await this.prisma.dataSourceState.findMany({
-      where: { tenantId, lastStatus: q.status, name: contains(q.name), ...(after ? { dataSourceId: { gt: after } } : {}) },
+      where: {
+        tenantId,
+        lastStatus: q.status,
+        name: contains(q.name),
+        ...(q.q ? { OR: [{ name: contains(q.q) }, { dataSourceId: contains(q.q) }] } : {}),
+        ...(after ? { dataSourceId: { gt: after } } : {}),
+      },
       orderBy: { dataSourceId: 'asc' },
       take: q.limit + 1,
     });
     return toPage(rows, q.limit, (r) => [r.dataSourceId]);
   }
 
-  async segments(tenantId: string, q: ListQuery & { name?: string }) {
+  async segments(tenantId: string, q: ListQuery & { name?: string; q?: string }) {
     const [after] = decodeCursor(q.cursor, 1) ?? [];
     const rows = await this.prisma.segmentState.findMany({
-      where: { tenantId, name: contains(q.name), ...(after ? { segmentId: { gt: after } } : {}) },
+      where: {
+        tenantId,
+        name: contains(q.name),
+        ...(q.q ? { OR: [{ name: contains(q.q) }, { segmentId: contains(q.q) }] } : {}),
+        ...(after ? { segmentId: { gt: after } } : {}),
+      },
       orderBy: { segmentId: 'asc' },
       take: q.limit + 1,
     });
     return toPage(rows, q.limit, (r) => [r.segmentId]);
   }
 
-  async measures(tenantId: string, q: ListQuery & { name?: string }) {
+  async measures(tenantId: string, q: ListQuery & { name?: string; q?: string }) {
     const [after] = decodeCursor(q.cursor, 1) ?? [];
     const rows = await this.prisma.measureState.findMany({
-      where: { tenantId, name: contains(q.name), ...(after ? { measureId: { gt: after } } : {}) },
+      where: {
+        tenantId,
+        name: contains(q.name),
+        ...(q.q ? { OR: [{ name: contains(q.q) }, { measureId: contains(q.q) }] } : {}),
+        ...(after ? { measureId: { gt: after } } : {}),
+      },
       orderBy: { measureId: 'asc' },
       take: q.limit + 1,
     });
     return toPage(rows, q.limit, (r) => [r.measureId]);
+  }
+
+  /**
+   * Every choice for a picker in one statement: the tenant's rows through the primary key's
+   * tenant_id prefix, filtered, sorted by lower(name) then id, one row past the cap to tell
+   * whether there were more.
+   */
+  async choices(tenantId: string, kind: ChoiceKind, q?: string): Promise<Choices> {
+    const { table, id } = CHOICE_SOURCES[kind];
+    const pattern = q === undefined ? null : `%${likeLiteral(q)}%`;
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; name: string }>>`
+      SELECT ${id} AS id, name FROM ${table}
+      WHERE tenant_id = ${tenantId}::uuid ${pattern === null ? Prisma.empty : Prisma.sql`AND (name ILIKE ${pattern} OR ${id} ILIKE ${pattern})`}
+      ORDER BY lower(name), ${id}
+      LIMIT ${MAX_CHOICES + 1}`;
+    return { choices: rows.slice(0, MAX_CHOICES), truncated: rows.length > MAX_CHOICES };
   }
 
   /** Newest first; the cursor is (completedAt, kind, runId) of the last run shown. */

@@ -32,6 +32,19 @@ export const MeasureView = z.object({
 });
 export type MeasureView = z.infer<typeof MeasureView>;
 
+/** At most this many choices in one answer; a tenant with more narrows them with `q`. */
+export const MAX_CHOICES = 10_000;
+
+/** One entry of a picker: what the flow stores (id) and what the designer shows (name). */
+export const Choice = z.object({ id: z.string(), name: z.string() });
+export type Choice = z.infer<typeof Choice>;
+
+export const Choices = z.object({
+  choices: z.array(Choice).describe('Every match, by name (any case) then id'),
+  truncated: z.boolean().describe(`True when more than ${MAX_CHOICES.toLocaleString('en-US')} matched and only the first ${MAX_CHOICES.toLocaleString('en-US')} are here; narrow with q`),
+});
+export type Choices = z.infer<typeof Choices>;
+
 export const RunKind = z.enum(['full', 'partial', 'unification']);
 
 const stage = (name: string) => z.object({ status: StepStatus.describe(`How the ${name} stage ended.`) }).describe(`The ${name} stage.`);
