@@ -2,8 +2,8 @@ import { RefreshRequested, RefreshRequestInput, TRIGGER_CATALOGUE, type TriggerD
 import { z } from 'zod';
 import { API_VERSION } from '../api-docs/openapi';
 import { humanize, sentence, swagger2Schema } from '../api-docs/swagger2-schema';
-import { DataSourcesQuery, MeasuresQuery, RefreshRunsQuery, SegmentsQuery } from '../platform-state/platform-state.queries-input';
-import { DataSourceView, MeasureView, RefreshRunView, SegmentView, StatusReport } from '../platform-state/platform-state.views';
+import { ChoicesQuery, DataSourcesQuery, MeasuresQuery, RefreshRunsQuery, SegmentsQuery } from '../platform-state/platform-state.queries-input';
+import { Choices, DataSourceView, MeasureView, RefreshRunView, SegmentView, StatusReport } from '../platform-state/platform-state.views';
 import { SubscribedSchema, SubscriptionViewSchema } from '../subscriptions/subscription.dtos';
 import { subscribeBodySchema } from '../triggers/trigger-schemas';
 import { connectorPublisher } from './connector-publisher';
@@ -41,7 +41,7 @@ export function buildConnectorDefinition(publicUrl: URL): object {
     SegmentsPage: page('segments', 'The segments on this page.', SegmentView),
     MeasuresPage: page('measures', 'The business measures on this page.', MeasureView),
     RefreshRunsPage: page('refreshRuns', 'The refresh runs on this page, newest first.', RefreshRunView),
-    Choices: choices(),
+    Choices: swagger2Schema(Choices, 'output'),
     StatusReport: swagger2Schema(StatusReport, 'output'),
     RefreshRequested: swagger2Schema(RefreshRequested, 'output'),
   };
@@ -175,12 +175,19 @@ function triggerOperation(trigger: TriggerDefinition, subscribedName: string): o
 }
 
 function listAction(operationId: string, summary: string, description: string, query: z.ZodObject, response: string): object {
-  const json = swagger2Schema(query, 'input') as { properties: Record<string, Schema>; required?: string[] };
-  const parameters = Object.entries(json.properties).map(([name, property]) => {
-    const { 'x-ms-summary': _, ...rest } = property;
-    return { name, in: 'query', required: json.required?.includes(name) ?? false, 'x-ms-summary': humanize(name), ...rest };
-  });
+  const parameters = queryParameters(query);
   return { operationId, summary, description, parameters, responses: { '200': { description: sentence(summary), schema: ref(response) } } };
+}
+
+/** Labels the designer shows for query parameters whose name alone says little. */
+const PARAMETER_LABELS: Record<string, string> = { q: 'Search' };
+
+function queryParameters(query: z.ZodObject): object[] {
+  const json = swagger2Schema(query, 'input') as { properties: Record<string, Schema>; required?: string[] };
+  return Object.entries(json.properties).map(([name, property]) => {
+    const { 'x-ms-summary': _, ...rest } = property;
+    return { name, in: 'query', required: json.required?.includes(name) ?? false, 'x-ms-summary': PARAMETER_LABELS[name] ?? humanize(name), ...rest };
+  });
 }
 
 function choicesOperation(picker: (typeof PICKERS)[string]): object {
@@ -189,40 +196,8 @@ function choicesOperation(picker: (typeof PICKERS)[string]): object {
     summary: `List ${picker.entity} to pick from`,
     description: `Lists every one of the tenant's ${picker.entity} by name, for the picker of a trigger parameter.`,
     'x-ms-visibility': 'internal',
-    parameters: [
-      {
-        name: 'q',
-        in: 'query',
-        required: false,
-        type: 'string',
-        'x-ms-summary': 'Search',
-        description: 'Only those whose name or id contains this text (any case).',
-      },
-    ],
+    parameters: queryParameters(ChoicesQuery),
     responses: { '200': { description: `The ${picker.entity} to pick from.`, schema: ref('Choices') } },
-  };
-}
-
-function choices(): Schema {
-  return {
-    type: 'object',
-    required: ['choices', 'truncated'],
-    properties: {
-      choices: {
-        type: 'array',
-        'x-ms-summary': 'Choices',
-        description: 'Every match, ordered by name.',
-        items: {
-          type: 'object',
-          required: ['id', 'name'],
-          properties: {
-            id: { type: 'string', 'x-ms-summary': 'ID', description: 'The id the trigger parameter takes.' },
-            name: { type: 'string', 'x-ms-summary': 'Name', description: 'The name the picker shows.' },
-          },
-        },
-      },
-      truncated: { type: 'boolean', 'x-ms-summary': 'Truncated', description: 'Whether more matched than the answer holds; a search text narrows it.' },
-    },
   };
 }
 

@@ -1,8 +1,13 @@
 import { buildApiProperties, ICON_BRAND_COLOR } from './connector-properties';
+import { apiPropertiesViolations } from './connector-rules';
 
 const PRODUCT_NAMES = /power automate|microsoft|logic apps|power apps|power platform/i;
 
 describe('the connector\'s apiProperties', () => {
+  it('keeps every rule of the platform\'s apiProperties schema and of certification', () => {
+    expect(apiPropertiesViolations(buildApiProperties())).toEqual([]);
+  });
+
   const { properties } = buildApiProperties();
 
   it('asks each connection for the API key as a secret, under the name the platform sends as the API key header', () => {

@@ -20,15 +20,15 @@ describe('the connector readme', () => {
     for (const trigger of TRIGGER_CATALOGUE) {
       expect(readme).toContain(`#### ${trigger.summary}\n\n${trigger.description}`);
     }
-    expect(readme).toContain('| Threshold (`threshold`) | integer | yes | Fires when the member count rises above this |');
-    expect(readme).toContain('| Include manual (`includeManual`) | boolean | no | Also fire for full refreshes started by hand, not only scheduled ones; default false |');
+    expect(readme).toContain('| Threshold (`threshold`) | integer | yes | Fires when the member count rises above this. |');
+    expect(readme).toContain('| Include manual (`includeManual`) | boolean | no | Also fire for full refreshes started by hand, not only scheduled ones; default false. |');
   });
 
   it('describes every action, with its parameters, and not the operations the designer hides', () => {
     for (const id of ['ListDataSources', 'ListSegments', 'ListMeasures', 'ListRefreshRuns', 'GetStatusReport', 'RequestRefresh']) {
       expect(readme).toContain(`#### ${operation(id).summary}\n\n${operation(id).description}`);
     }
-    expect(readme).toContain('| Scope (`scope`) | string | yes | What to refresh; one of full, dataSources, segments, measures, unification |');
+    expect(readme).toContain('| Scope (`scope`) | string | yes | What to refresh; one of full, dataSources, segments, measures, unification. |');
     expect(readme).not.toContain(operation('DeleteSubscription').summary);
     expect(readme).not.toContain('callbackUrl');
   });
@@ -39,8 +39,8 @@ describe('the connector readme', () => {
     expect(readme).toContain('| API key |');
   });
 
-  it('states the limits a flow author runs into, the picker\'s with the list actions\' real page size', () => {
-    expect(readme).toContain('at most 100 items');
+  it('states the limits a flow author runs into, the pickers\' with the real cap of their operations', () => {
+    expect(readme).toContain('up to 10,000');
     expect(readme).toMatch(/8 attempts over about 27 hours/);
     expect(readme).toMatch(/disables its subscription/);
   });

@@ -1,5 +1,6 @@
 import { TRIGGER_CATALOGUE } from '@tripline/contracts';
 import { swagger2Schema } from '../api-docs/swagger2-schema';
+import { MAX_CHOICES } from '../platform-state/platform-state.views';
 import { buildApiProperties, PUBLISHER } from './connector-properties';
 
 type Schema = Record<string, unknown>;
@@ -23,7 +24,6 @@ interface Definition {
 export function buildConnectorReadme(definition: object): string {
   const actions = operations(definition as Definition).filter((op) => !op['x-ms-trigger'] && op['x-ms-visibility'] !== 'internal');
   const connection = buildApiProperties().properties.connectionParameters;
-  const pickerLimit = pickerPageSize(definition as Definition);
 
   return [
     '# Tripline',
@@ -84,7 +84,7 @@ export function buildConnectorReadme(definition: object): string {
     '',
     "- Each trigger in a flow is one subscription on the gateway, known by the flow's callback URL and the trigger's parameters: the same trigger in two flows is two subscriptions, each called back on its own.",
     '- When a flow does not accept a callback, Tripline retries it: by default 8 attempts over about 27 hours, after which the callback is given up (the operator can resend it). A deleted flow (404 or 410) disables its subscription at once, and one whose callbacks have failed for 5 days without a success is disabled; turning the flow off and on again subscribes it anew. The operator can change these defaults.',
-    `- The pickers for data sources, segments and measures list the first page of the list action: at most ${pickerLimit} items. Type the ID when yours is not listed.`,
+    `- The pickers for data sources, segments and measures list every one of the tenant's, by name, up to ${MAX_CHOICES.toLocaleString('en-US')}; past that, type the ID.`,
     '- The first value ever seen for a segment or a measure is its baseline: the threshold triggers fire from the next crossing on, once per crossing.',
     '- The actions answer from the events Tripline has received, not by asking the data platform: what the platform has not reported yet is not there.',
     '- The instance URL must be https and reachable from the internet, and must not end with a slash.',
@@ -103,15 +103,9 @@ export function buildConnectorReadme(definition: object): string {
   ].join('\n');
 }
 
+/** The operations of each path item (its x-ms-* keys, such as the notification content, are not operations). */
 function operations(definition: Definition): Operation[] {
-  return Object.values(definition.paths).flatMap((methods) => Object.values(methods));
-}
-
-/** The page size the pickers get: the default `limit` of the list actions they call. */
-function pickerPageSize(definition: Definition): number {
-  const lists = operations(definition).filter((op) => op.operationId.startsWith('List'));
-  const limits = lists.map((op) => op.parameters?.find((p) => p.name === 'limit')?.['default']).filter((d): d is number => typeof d === 'number');
-  return Math.min(...limits);
+  return Object.values(definition.paths).flatMap((item) => Object.entries(item).filter(([key]) => !key.startsWith('x-')).map(([, op]) => op));
 }
 
 /** An action's parameters as one JSON Schema object: query parameters and the body's fields side by side. */
@@ -141,7 +135,9 @@ function parameterList(schema: Schema): string[] {
     ...properties.map(([name, property]) => {
       const label = typeof property['x-ms-summary'] === 'string' ? property['x-ms-summary'] : name;
       const notes = [property['description'], property['enum'] ? `one of ${(property['enum'] as unknown[]).join(', ')}` : null, property['default'] !== undefined ? `default ${String(property['default'])}` : null];
-      return `| ${cell(String(label))} (\`${name}\`) | ${String(property['type'] ?? 'any')} | ${required.has(name) ? 'yes' : 'no'} | ${cell(notes.filter(Boolean).join('; '))} |`;
+      // One sentence per parameter: the description, then its choices and default.
+      const text = notes.filter(Boolean).map((note) => String(note).replace(/\.$/, '')).join('; ');
+      return `| ${cell(String(label))} (\`${name}\`) | ${String(property['type'] ?? 'any')} | ${required.has(name) ? 'yes' : 'no'} | ${cell(text ? `${text}.` : '')} |`;
     }),
     '',
   ];

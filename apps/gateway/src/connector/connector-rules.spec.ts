@@ -226,7 +226,7 @@ describe('apiPropertiesViolations', () => {
     ['a colour that is not #RRGGBB', (p) => (dig(p, 'properties')['iconBrandColor'] = 'orange'), 'properties.iconBrandColor: "orange" must be a colour as #RRGGBB'],
     ['no publisher', (p) => delete dig(p, 'properties')['publisher'], 'properties.publisher: certification requires publisher'],
     ['a stackOwner with punctuation', (p) => (dig(p, 'properties')['stackOwner'] = 'Contoso, Inc.'), 'properties.stackOwner: stackOwner must be a name in letters, digits and spaces'],
-    ['no capabilities', (p) => delete dig(p, 'properties')['capabilities'], 'properties.capabilities: capabilities is required (actions, triggers)'],
+    ['no capabilities', (p) => delete dig(p, 'properties')['capabilities'], 'properties.capabilities: capabilities is required (an array, empty or of capability names)'],
     ['no connectionParameters', (p) => delete dig(p, 'properties')['connectionParameters'], [
       "properties.connectionParameters: connectionParameters is required (the connection dialog's fields)",
       "properties.policyTemplateInstances.0.parameters.x-ms-apimTemplateParameter.urlTemplate: names the connection parameter host, which connectionParameters does not define",

@@ -36,7 +36,10 @@ export type MeasureView = z.infer<typeof MeasureView>;
 export const MAX_CHOICES = 10_000;
 
 /** One entry of a picker: what the flow stores (id) and what the designer shows (name). */
-export const Choice = z.object({ id: z.string(), name: z.string() });
+export const Choice = z.object({
+  id: z.string().describe('The id the trigger parameter takes.'),
+  name: z.string().describe('The name the picker shows.'),
+});
 export type Choice = z.infer<typeof Choice>;
 
 export const Choices = z.object({

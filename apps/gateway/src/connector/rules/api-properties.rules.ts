@@ -48,8 +48,9 @@ function ownerViolations(key: string, value: unknown): string[] {
 
 function capabilitiesViolations(capabilities: unknown): string[] {
   const at = 'properties.capabilities';
-  if (capabilities === undefined) return [`${at}: capabilities is required (actions, triggers)`];
-  if (!Array.isArray(capabilities) || capabilities.length === 0 || capabilities.some((c) => typeof c !== 'string' || c === '')) return [`${at}: capabilities must be a non-empty array of strings`];
+  // Required, but may be empty: certified API-key connectors ship [] (the operations say what they are).
+  if (capabilities === undefined) return [`${at}: capabilities is required (an array, empty or of capability names)`];
+  if (!Array.isArray(capabilities) || capabilities.some((c) => typeof c !== 'string' || c === '')) return [`${at}: capabilities must be an array of capability names`];
   return [];
 }
 
