@@ -1,6 +1,7 @@
 export * from './commands/refresh-requested';
 export * from './common';
 export * from './dead-letter';
+export * from './errors/error-codes';
 export * from './dispatcher/dispatcher-messages';
 export * from './deliveries/delivery-messages';
 export * from './deliveries/trigger-payloads';

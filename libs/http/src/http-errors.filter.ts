@@ -1,9 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ErrorCode, errorStatus, type ErrorBody } from '@tripline/contracts';
 import type { Response } from 'express';
 
 /**
- * One error shape for every HTTP answer: `{error, message, issues?}`. Unexpected errors are
- * logged with their stack and answered 500 without internals.
+ * One error shape for every HTTP answer: `{error, message, issues?}`, `error` a code of the
+ * catalogue (ERROR_CATALOGUE). Unexpected errors are logged with their stack and answered 500
+ * without internals.
  */
 @Catch()
 export class HttpErrorsFilter implements ExceptionFilter {
@@ -14,33 +16,40 @@ export class HttpErrorsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      res.status(status).json(typeof body === 'string' ? { error: codeFor(status), message: body } : normalize(status, body));
+      answer(res, status, typeof body === 'string' ? { error: codeFor(status), message: body } : normalize(status, body));
       return;
     }
     // Kafka (or the database) unreachable: nothing was accepted, and a retry later can succeed.
     if (isUnavailable(exception)) {
       this.logger.warn(`unavailable: ${(exception as Error).message}`);
-      res.status(503).setHeader('retry-after', '5').json({ error: 'unavailable', message: 'a backing service (Kafka or Postgres) is unavailable; retry the request' });
+      res.setHeader('retry-after', '5');
+      answer(res, errorStatus('unavailable'), { error: 'unavailable', message: 'a backing service (Kafka or Postgres) is unavailable; retry the request' });
       return;
     }
     // body-parser's errors (malformed JSON, too large) carry a status of their own.
     const status = (exception as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: codeFor(status), message: (exception as Error).message });
+      answer(res, status, { error: codeFor(status), message: (exception as Error).message });
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    res.status(500).json({ error: 'internal', message: 'internal error' });
+    answer(res, errorStatus('internal'), { error: 'internal', message: 'internal error' });
   }
 }
 
-function normalize(status: number, body: object): object {
-  const b = body as { error?: unknown; message?: unknown };
-  if (typeof b.error === 'string' && b.error === b.error.toLowerCase()) return body;
-  return { error: codeFor(status), message: Array.isArray(b.message) ? b.message.join('; ') : b.message };
+function answer(res: Response, status: number, body: ErrorBody): void {
+  res.status(status).json(body);
 }
 
-function codeFor(status: number): string {
+/** Our bodies (a catalogue code) pass as they are; any other (Nest's `{statusCode, error: 'Not Found'}`) is named by its status. */
+function normalize(status: number, body: object): ErrorBody {
+  const b = body as { error?: unknown; message?: unknown };
+  if (ErrorCode.safeParse(b.error).success) return body as ErrorBody;
+  return { error: codeFor(status), message: (Array.isArray(b.message) ? b.message.join('; ') : b.message) as string };
+}
+
+/** The code of an error that brought none; a status without a code of its own keeps its status. */
+function codeFor(status: number): ErrorCode {
   switch (status) {
     case 400:
       return 'bad_request';

@@ -1,5 +1,6 @@
 export * from './health.controller';
 export * from './health.module';
+export * from './http-error';
 export * from './http-errors.filter';
 export * from './readiness';
 export * from './run-service';

@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
+import { HttpError } from './http-error';
 
 /**
  * Every list pages the same way: `?limit=&cursor=` in, `{<items>, nextCursor}` out. The cursor
@@ -24,9 +24,7 @@ export function decodeCursor(cursor: string | undefined, length: number, valid: 
   } catch {
     // not base64url JSON: refused below
   }
-  throw new BadRequestException({
-    error: 'validation_failed',
-    message: 'cursor: not a cursor from this list; pass the nextCursor of the previous page',
+  throw new HttpError('validation_failed', 'cursor: not a cursor from this list; pass the nextCursor of the previous page', {
     issues: [{ path: 'cursor', message: 'not a cursor from this list' }],
   });
 }

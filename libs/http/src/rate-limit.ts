@@ -1,6 +1,7 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import type { HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { HttpError } from './http-error';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -32,5 +33,5 @@ export const rateLimit = (fallback: number) => z.coerce.number().int().min(1).ma
 export function tooManyRequests(res: Response, retryAfterMs: number, reason: string): HttpException {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   res.setHeader('retry-after', String(seconds));
-  return new HttpException({ error: 'rate_limited', message: `${reason}; retry after ${seconds} s` }, HttpStatus.TOO_MANY_REQUESTS);
+  return new HttpError('rate_limited', `${reason}; retry after ${seconds} s`);
 }

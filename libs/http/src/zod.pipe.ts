@@ -1,6 +1,7 @@
-import { BadRequestException, PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
 import { describeIssues } from '@tripline/contracts';
 import type { z } from 'zod';
+import { HttpError } from './http-error';
 
 /** Validates a request body, query or parameter against a contract; a 400 names every bad field. */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
@@ -13,10 +14,6 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
     const parsed = this.schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const issues = describeIssues(parsed.error, this.pathPrefix);
-    throw new BadRequestException({
-      error: 'validation_failed',
-      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-      issues,
-    });
+    throw new HttpError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
   }
 }

@@ -1,4 +1,5 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { HttpError } from '@tripline/http';
 import type { Request } from 'express';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { TenantRateLimit } from './tenant-rate-limit';
@@ -19,9 +20,9 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<TenantRequest>();
     const key = req.header('x-api-key');
-    if (!key) throw new UnauthorizedException({ error: 'unauthorized', message: 'missing X-API-Key header' });
+    if (!key) throw new HttpError('unauthorized', 'missing X-API-Key header');
     const tenantId = await this.verifier.tenantFor(key);
-    if (!tenantId) throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid API key' });
+    if (!tenantId) throw new HttpError('unauthorized', 'invalid API key');
     req.tenantId = tenantId;
     return this.rateLimit.canActivate(context);
   }
@@ -30,6 +31,6 @@ export class ApiKeyGuard implements CanActivate {
 /** The authenticated tenant's id; only valid behind ApiKeyGuard. */
 export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): string => {
   const tenantId = context.switchToHttp().getRequest<TenantRequest>().tenantId;
-  if (!tenantId) throw new UnauthorizedException({ error: 'unauthorized', message: 'not authenticated' });
+  if (!tenantId) throw new HttpError('unauthorized', 'not authenticated');
   return tenantId;
 });

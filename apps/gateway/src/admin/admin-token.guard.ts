@@ -1,6 +1,6 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
-import { tooManyRequests } from '@tripline/http';
+import { HttpError, tooManyRequests } from '@tripline/http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
@@ -29,7 +29,7 @@ export class AdminTokenGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
-    if (!match) throw new UnauthorizedException({ error: 'unauthorized', message: 'missing Authorization: Bearer <admin token>' });
+    if (!match) throw new HttpError('unauthorized', 'missing Authorization: Bearer <admin token>');
     // The client's address: the socket's, or behind a proxy trusted by TRIPLINE_TRUST_PROXY the
     // one it forwards (Express's req.ip). IPv6 by its /64, as one host holds many.
     const address = normalizeIp(req.ip ?? req.socket.remoteAddress ?? 'unknown');
@@ -38,7 +38,7 @@ export class AdminTokenGuard implements CanActivate {
     if (wait > 0) throw tooManyRequests(http.getResponse<Response>(), wait, 'too many wrong admin tokens from this address');
     if (!timingSafeEqual(digest(match[1]), this.expected)) {
       this.lockout.failed(address);
-      throw new UnauthorizedException({ error: 'unauthorized', message: 'invalid admin token' });
+      throw new HttpError('unauthorized', 'invalid admin token');
     }
     this.lockout.succeeded(address);
     return true;

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, InternalServerErrorException, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { DispatcherOutcome } from '@tripline/contracts';
-import { decodeCursor, encodeCursor, ZodPipe } from '@tripline/http';
+import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/http';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DeliveriesPageDto, DeliveriesQuery, DeliveriesQueryDto, RecoveredDto, RecoverRequest, RecoverRequestDto, ResentDto } from './delivery.dtos';
 import { DispatcherClient } from './dispatcher-client';
 
-const notFound = (what: string) => new NotFoundException({ error: 'not_found', message: `no such ${what}` });
+const notFound = (what: string) => new HttpError('not_found', `no such ${what}`);
 const UnknownId = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
 
 /**
@@ -63,5 +63,5 @@ export class DeliveriesController {
 
 function expect<K extends DispatcherOutcome['kind']>(outcome: DispatcherOutcome, kind: K): Extract<DispatcherOutcome, { kind: K }> {
   if (outcome.kind === kind) return outcome as Extract<DispatcherOutcome, { kind: K }>;
-  throw new InternalServerErrorException({ error: 'internal', message: outcome.kind === 'failed' ? `dispatcher: ${outcome.message}` : 'unexpected answer from the dispatcher' });
+  throw new HttpError('internal', outcome.kind === 'failed' ? `dispatcher: ${outcome.message}` : 'unexpected answer from the dispatcher');
 }

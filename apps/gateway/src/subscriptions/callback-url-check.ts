@@ -1,5 +1,6 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CallbackAddressPolicy, checkCallbackUrl } from '@tripline/callback-policy';
+import { HttpError } from '@tripline/http';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 
 /**
@@ -18,11 +19,7 @@ export class CallbackUrlCheck {
   async assertAllowed(callbackUrl: string): Promise<void> {
     const verdict = await checkCallbackUrl(callbackUrl, this.policy);
     if (!verdict.allowed) {
-      throw new BadRequestException({
-        error: 'validation_failed',
-        message: `callbackUrl: ${verdict.reason}`,
-        issues: [{ path: 'callbackUrl', message: verdict.reason }],
-      });
+      throw new HttpError('validation_failed', `callbackUrl: ${verdict.reason}`, { issues: [{ path: 'callbackUrl', message: verdict.reason }] });
     }
   }
 }

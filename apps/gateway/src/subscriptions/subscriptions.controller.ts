@@ -1,12 +1,9 @@
 import {
   Body,
-  ConflictException,
   Controller,
   Delete,
   Get,
   HttpCode,
-  InternalServerErrorException,
-  NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
@@ -16,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { TriggerName, type RegistryOutcome } from '@tripline/contracts';
 import { ApiExcludeEndpoint, ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { decodeCursor, encodeCursor, ZodPipe } from '@tripline/http';
+import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/http';
 import { ZodResponse } from 'nestjs-zod';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import type { Response } from 'express';
@@ -41,7 +38,8 @@ import { toView, type SubscriptionView } from './subscription-view';
 
 
 /** Unknown ids and other tenants' ids look the same: not found. */
-const UnknownId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException({ error: 'not_found', message: 'no such subscription' }) });
+const noSuchSubscription = () => new HttpError('not_found', 'no such subscription');
+const UnknownId = new ParseUUIDPipe({ exceptionFactory: noSuchSubscription });
 
 @ApiTags('subscriptions')
 @ApiSecurity('apiKey')
@@ -72,7 +70,7 @@ export class SubscriptionsController {
   @ZodResponse({ status: 200, description: 'The subscription', type: SubscriptionDto })
   async get(@CurrentTenant() tenantId: string, @Param('id', UnknownId) id: string): Promise<SubscriptionView> {
     const { subscription } = expectOutcome(await this.registry.ask({ kind: 'get', tenantId, subscriptionId: id }), 'found');
-    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    if (!subscription) throw noSuchSubscription();
     return toView(subscription);
   }
 
@@ -107,7 +105,7 @@ export class SubscriptionsController {
   @ZodResponse({ status: 200, description: 'The new secret, shown once', type: SecretRotatedDto })
   async rotateSecret(@CurrentTenant() tenantId: string, @Param('id', UnknownId) id: string) {
     const { subscription } = expectOutcome(await this.registry.ask({ kind: 'rotate-secret', tenantId, subscriptionId: id }), 'changed');
-    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    if (!subscription) throw noSuchSubscription();
     return { subscriptionId: id, secret: this.secrets.current(subscription), previousSecretsExpireAt: this.secrets.previousExpireAt(subscription) };
   }
 
@@ -121,7 +119,7 @@ export class SubscriptionsController {
     @Body(new ZodPipe(EnableSubscription)) body: EnableSubscriptionDto,
   ): Promise<SubscriptionView> {
     const { subscription } = expectOutcome(await this.registry.ask({ kind: 'enable', tenantId, subscriptionId: id }), 'changed');
-    if (!subscription) throw new NotFoundException({ error: 'not_found', message: 'no such subscription' });
+    if (!subscription) throw noSuchSubscription();
     if (body.recoverSince) await this.recovery.recover(tenantId, id, body.recoverSince);
     return toView(subscription);
   }
@@ -140,10 +138,10 @@ function expectOutcome<K extends RegistryOutcome['kind']>(outcome: RegistryOutco
   if (outcome.kind === kind) return outcome as Extract<RegistryOutcome, { kind: K }>;
   // 409: the request is valid, the tenant's state is what stands in the way (deleting a subscription resolves it).
   if (outcome.kind === 'failed' && outcome.code === 'limit_reached') {
-    throw new ConflictException({ error: 'subscription_limit_reached', message: outcome.message });
+    throw new HttpError('subscription_limit_reached', outcome.message);
   }
   if (outcome.kind === 'failed' && outcome.code === 'invalid_request') {
-    throw new InternalServerErrorException({ error: 'internal', message: `registry refused the request: ${outcome.message}` });
+    throw new HttpError('internal', `registry refused the request: ${outcome.message}`);
   }
-  throw new InternalServerErrorException({ error: 'internal', message: 'the registry could not complete the request' });
+  throw new HttpError('internal', 'the registry could not complete the request');
 }

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, PayloadTooLargeException, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { HttpError } from '@tripline/http';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
 import { parseEventBatch } from './event-batch';
@@ -18,11 +19,7 @@ export class EventsController {
   async publish(@CurrentTenant() tenantId: string, @Body() body: unknown): Promise<{ accepted: number }> {
     const parsed = parseEventBatch(body, this.env.INGEST_MAX_BATCH);
     if (!parsed.ok) {
-      throw new BadRequestException({
-        error: 'validation_failed',
-        message: parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-        issues: parsed.issues,
-      });
+      throw new HttpError('validation_failed', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: parsed.issues });
     }
     const oversized = this.intake.oversized(tenantId, parsed.events, 'http');
     if (oversized.length > 0) {
@@ -32,7 +29,7 @@ export class EventsController {
         message: `the event is ${bytes} bytes as published; the limit is ${limit} bytes (INGEST_MAX_EVENT_BYTES)`,
       }));
       // Final: the same event will never fit. Large parts (a full refresh's components) belong in smaller events.
-      throw new PayloadTooLargeException({ error: 'event_too_large', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), limit, issues });
+      throw new HttpError('event_too_large', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { limit, issues });
     }
     return { accepted: await this.intake.accept(tenantId, parsed.events, 'http') };
   }
