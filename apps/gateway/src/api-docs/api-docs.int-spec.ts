@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { TRIGGER_NAMES } from '@tripline/contracts';
+import { ERROR_CATALOGUE, ErrorBody, TRIGGER_NAMES } from '@tripline/contracts';
 import { isolatedNamespace, json, startInProcess, type Json, type RunningService } from '@tripline/testing';
 import { loadGatewayEnv } from '../gateway.env';
 import { gatewayModule } from '../gateway.module';
@@ -39,6 +39,30 @@ describe('the gateway\'s API documents', () => {
     expect(choices.map((op: Json) => op.operationId)).toEqual(['ListDataSourceChoices', 'ListSegmentChoices', 'ListMeasureChoices']);
     for (const op of choices) expect(op.parameters).toEqual([expect.objectContaining({ name: 'q', in: 'query', required: false })]);
     expect(document.paths['/v1/segments'].get.parameters.map((p: Json) => p.name)).toContain('q');
+  });
+
+  it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
+    const document = await get('/v1/openapi.json');
+    expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item as Json)) as Json[];
+    expect(operations.length).toBeGreaterThan(10);
+    for (const op of operations) expect(op.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    // and the answers the gateway gives are that schema: its own refusals, and Nest's for a route it lacks
+    const answers = [
+      await fetch(`${gateway.baseUrl}/v1/admin/tenants`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer docs-test-admin-token-0123456789', 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      await fetch(`${gateway.baseUrl}/v1/subscriptions`),
+      await fetch(`${gateway.baseUrl}/v1/no-such-route`),
+    ];
+    const bodies = await Promise.all(answers.map(async (res) => [res.status, ErrorBody.parse(await json(res)).error]));
+    expect(bodies).toEqual([
+      [400, 'validation_failed'],
+      [401, 'unauthorized'],
+      [404, 'not_found'],
+    ]);
   });
 
   it('serves the Power Automate connector definition, its host taken from configuration', async () => {

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { TRIGGER_CATALOGUE } from '@tripline/contracts';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { jsonSchema, subscribeBodySchema } from '../triggers/trigger-schemas';
+import { documentErrors } from './error-responses';
 import { OpenApiDocument } from './openapi-document';
 
 export const API_VERSION = '1.0.0';
@@ -10,7 +11,8 @@ export const API_VERSION = '1.0.0';
 /**
  * Builds the gateway's OpenAPI 3 document from its controllers (nestjs/swagger reads the routes,
  * nestjs-zod turns the zod DTOs into schemas) and from the trigger catalogue: one subscribe
- * operation per trigger, whose callback payload is an OpenAPI `callbacks` entry.
+ * operation per trigger, whose callback payload is an OpenAPI `callbacks` entry; and from the
+ * error catalogue: every operation's error answers are the Error schema.
  */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -59,6 +61,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       },
     };
   }
+  documentErrors(document);
   return document;
 }
 

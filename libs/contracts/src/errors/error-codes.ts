@@ -36,7 +36,7 @@ export const ERROR_CATALOGUE = [
   {
     code: 'unavailable',
     status: 503,
-    meaning: 'Kafka or Postgres is unreachable, or the registry or dispatcher did not answer in time; nothing was accepted, retry the request.',
+    meaning: 'Kafka or Postgres is unreachable, or the registry or dispatcher did not answer in time; retry the request.',
   },
 ] as const satisfies ReadonlyArray<{ code: string; status: number; meaning: string }>;
 
