@@ -15,9 +15,9 @@ const shared = [
   { sourceTag: 'scope:secrets', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:kafka', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
   { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:config'] },
-  { sourceTag: 'scope:http', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db'] },
-  { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:db', 'scope:http', 'scope:config'] },
-  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:http', 'scope:tenancy', 'scope:secrets'] },
+  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db'] },
+  { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:db', 'scope:service', 'scope:config'] },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:service', 'scope:tenancy', 'scope:secrets'] },
 ];
 const productionOnly = ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher'].map((app) => ({
   sourceTag: `scope:${app}`,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ServiceInfraModule } from '@tripline/http';
+import { ServiceInfraModule } from '@tripline/service';
 import { CallbackSender } from './callbacks/callback-sender';
 import { AttemptRecorder } from './deliveries/attempt-recorder';
 import { DeliveriesConsumer } from './deliveries/deliveries.consumer';

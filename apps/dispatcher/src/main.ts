@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@tripline/http';
+import { runService } from '@tripline/service';
 import { loadDispatcherEnv } from './dispatcher.env';
 import { dispatcherModule } from './dispatcher.module';
 

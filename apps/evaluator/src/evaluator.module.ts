@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ServiceInfraModule } from '@tripline/http';
+import { ServiceInfraModule } from '@tripline/service';
 import { EVALUATOR_ENV, type EvaluatorEnv } from './evaluator.env';
 import { EventsConsumer } from './matching/events.consumer';
 import { SubscriptionCatchUp } from './subscriptions/subscription-catch-up';

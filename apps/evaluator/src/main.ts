@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@tripline/http';
+import { runService } from '@tripline/service';
 import { loadEvaluatorEnv } from './evaluator.env';
 import { evaluatorModule } from './evaluator.module';
 

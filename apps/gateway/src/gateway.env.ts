@@ -1,5 +1,5 @@
 import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
-import { rateLimit, windowDuration } from '@tripline/http';
+import { rateLimit, windowDuration } from '@tripline/service';
 import { z } from 'zod';
 import { trustProxy } from './trust-proxy';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ServiceInfraModule } from '@tripline/http';
+import { ServiceInfraModule } from '@tripline/service';
 import { TenancyModule } from '@tripline/tenancy';
 import { AdminLockout } from './admin/admin-lockout';
 import { AdminTokenGuard } from './admin/admin-token.guard';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@tripline/http';
+import { runService } from '@tripline/service';
 import { loadGatewayEnv } from './gateway.env';
 import { publishOpenApi } from './api-docs/openapi';
 import { gatewayModule } from './gateway.module';

@@ -1,5 +1,5 @@
 import { baseEnvShape, loadEnv, port } from '@tripline/config';
-import { rateLimit, windowDuration } from '@tripline/http';
+import { rateLimit, windowDuration } from '@tripline/service';
 import { z } from 'zod';
 
 export const IngestionEnv = z.object({

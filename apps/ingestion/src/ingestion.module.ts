@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ServiceInfraModule } from '@tripline/http';
+import { ServiceInfraModule } from '@tripline/service';
 import { TenancyModule } from '@tripline/tenancy';
 import { EventIntake } from './events/event-intake';
 import { EventsController } from './events/events.controller';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@tripline/http';
+import { runService } from '@tripline/service';
 import { loadIngestionEnv } from './ingestion.env';
 import { ingestionModule } from './ingestion.module';
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runService } from '@tripline/http';
+import { runService } from '@tripline/service';
 import { loadRegistryEnv } from './registry.env';
 import { registryModule } from './registry.module';
 

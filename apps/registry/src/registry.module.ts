@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ServiceInfraModule } from '@tripline/http';
+import { ServiceInfraModule } from '@tripline/service';
 import { DeliveryOutcomesConsumer } from './outcomes/delivery-outcomes.consumer';
 import { REGISTRY_ENV, type RegistryEnv } from './registry.env';
 import { CallbackUrls } from './subscriptions/callback-urls';

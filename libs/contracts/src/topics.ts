@@ -83,9 +83,9 @@ export const topics = {
     schema: SubscriptionChanged,
     compacted: true,
     description:
-      'The latest state of each subscription after every change (created, reactivated, deleted, disabled); compacted, so reading it from the beginning rebuilds every subscription.',
+      "The latest state of each subscription after every change (created, reactivated, deleted, disabled); compacted, so reading it from the beginning rebuilds every subscription. The evaluator keeps its index of active subscriptions from it, the dispatcher its endpoints (the sealed callback URL, the sealed secrets, the status).",
     producers: ['registry'],
-    consumers: ['evaluator'],
+    consumers: ['evaluator', 'dispatcher'],
   },
   deliveries: {
     name: 'tripline.deliveries.v1',

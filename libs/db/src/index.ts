@@ -1,4 +1,5 @@
 export * from './db.module';
+export * from './newer-versions';
 export * from './prisma.service';
 export { Prisma } from './generated/client';
 export type * from './generated/models';

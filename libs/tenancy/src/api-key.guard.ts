@@ -1,5 +1,5 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import { HttpError } from '@tripline/http';
+import { HttpError } from '@tripline/service';
 import type { Request } from 'express';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { TenantRateLimit } from './tenant-rate-limit';

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TokenBucketStorage } from '@tripline/http';
+import { TokenBucketStorage } from '@tripline/service';
 import { ApiKeyStore, PrismaApiKeyStore } from './api-key-store';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { ApiKeyGuard } from './api-key.guard';

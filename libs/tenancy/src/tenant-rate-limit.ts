@@ -1,7 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { tooManyRequests, type TokenBucketStorage } from '@tripline/http';
+import { tooManyRequests, type TokenBucketStorage } from '@tripline/service';
 import type { Response } from 'express';
 
 export interface TenantRateLimitOptions {

@@ -74,11 +74,6 @@ export async function startBroker(infra: TestInfra = testInfra()): Promise<void>
   if (brokers !== infra.kafkaBrokers[0]) throw new Error(`scripts/kafka.mjs start answered ${brokers ?? out.trim()}, expected ${infra.kafkaBrokers[0]}`);
 }
 
-export async function restartBroker(infra: TestInfra = testInfra()): Promise<void> {
-  await stopBroker(infra);
-  await startBroker(infra);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Postgres
 // ---------------------------------------------------------------------------------------------
@@ -90,7 +85,7 @@ export interface LocalCluster {
 }
 
 /** The local cluster (pg_lsclusters) serving the run's database; throws when the database is not one. */
-export async function localPostgresCluster(infra: TestInfra = testInfra()): Promise<LocalCluster> {
+async function localPostgresCluster(infra: TestInfra = testInfra()): Promise<LocalCluster> {
   const url = new URL(infra.databaseUrl);
   const port = Number(url.port || 5432);
   if (!['127.0.0.1', 'localhost', '[::1]', ''].includes(url.hostname)) {
@@ -118,14 +113,14 @@ export async function localPostgresCluster(infra: TestInfra = testInfra()): Prom
   return { version: cluster.version, name: cluster.name, port };
 }
 
-async function pgCtl(cluster: LocalCluster, action: 'stop' | 'start' | 'restart'): Promise<void> {
+async function pgCtl(cluster: LocalCluster, action: 'stop' | 'start'): Promise<void> {
   // --skip-systemctl-redirect: act on the cluster directly, also where systemd is not running.
   // Stopping is "fast" (pg_ctlcluster's default): clients are disconnected, like a crash of their connections.
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', cluster.version, cluster.name, action], 120_000);
 }
 
 /** Resolves once `pg_isready` says the server accepts connections. */
-export async function waitForPostgres(port: number, timeoutMs = 60_000): Promise<void> {
+async function waitForPostgres(port: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -150,13 +145,6 @@ export async function stopPostgres(infra: TestInfra = testInfra()): Promise<Loca
 /** Starts the cluster stopPostgres stopped, and waits until it accepts connections. */
 export async function startPostgres(cluster: LocalCluster): Promise<void> {
   await pgCtl(cluster, 'start');
-  await waitForPostgres(cluster.port);
-}
-
-/** `pg_ctlcluster ... restart` of the run's local cluster, then waits until it accepts connections. */
-export async function restartPostgres(infra: TestInfra = testInfra()): Promise<void> {
-  const cluster = await localPostgresCluster(infra);
-  await pgCtl(cluster, 'restart');
   await waitForPostgres(cluster.port);
 }
 

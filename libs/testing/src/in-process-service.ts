@@ -1,5 +1,5 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { createService } from '@tripline/http';
+import { createService } from '@tripline/service';
 import type { AddressInfo } from 'node:net';
 import { serviceEnv } from './test-infra';
 

@@ -11,9 +11,12 @@ interface Pending {
 
 /**
  * Records attempts in batches: attempts finishing within a few milliseconds of each other are
- * written by one statement (the attempts and the deliveries' next states, via unnest). The
- * profile of a sustained run showed the dispatcher CPU-bound, a third of it in building and
- * sending one statement per attempt. Each caller still waits until its own attempt is durable.
+ * written by one statement (the attempts, the deliveries' next states and the endpoints' health
+ * changes, via unnest). The profile of a sustained run showed the dispatcher CPU-bound, a third
+ * of it in building and sending one statement per attempt. Each caller still waits until its own
+ * attempt is durable. One statement is one transaction: an endpoint is never marked failing,
+ * recovered or disabled by an attempt that was not recorded, nor an attempt recorded without
+ * the health change it caused.
  *
  * One row that cannot be written must not fail the others of its batch (they may be other
  * tenants'), nor be left to be sent again after every lease. So when a batch fails for any
@@ -97,19 +100,38 @@ export class AttemptRecorder implements OnApplicationShutdown {
     const now = performance.now();
     // Times by the database's clock (now()), so instances with skewed clocks agree: started_at
     // is now() less the time since the attempt began, by this process's monotonic clock.
+    // An endpoint's changes within the batch apply as if one after another: disabled by any,
+    // failing_since cleared if the last was a recovery, restarted if a recovery came before a
+    // failure. Its row is locked in subscription order, so two instances' batches cannot deadlock.
     await this.prisma.pool.query({
       name: 'deliveries.recordAttempts',
       text: `
         WITH input AS (
           SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::bytea[], $8::text[],
-            $9::float8[], $10::boolean[], $11::text[], $12::boolean[])
-            AS t(id, attempt_number, age_ms, status_code, duration_ms, error, response_excerpt, status, retry_in_ms, final, disabled_reason, outcome_pending)
+            $9::float8[], $10::boolean[], $11::text[], $12::boolean[], $13::uuid[], $14::text[]) WITH ORDINALITY
+            AS t(id, attempt_number, age_ms, status_code, duration_ms, error, response_excerpt, status, retry_in_ms, final, disabled_reason, outcome_pending,
+              subscription_id, health, n)
         ),
         attempts AS (
           INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
           SELECT id, attempt_number, now() - age_ms * interval '1 millisecond', status_code, duration_ms, error, response_excerpt FROM input
           ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
             duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
+        ),
+        health AS (
+          SELECT subscription_id, bool_or(health = 'disabled') AS disabled, bool_or(health = 'recovered') AS recovered,
+            (array_agg(health ORDER BY n DESC))[1] AS last
+          FROM input WHERE health IS NOT NULL GROUP BY subscription_id
+        ),
+        locked AS MATERIALIZED (
+          SELECT e.subscription_id FROM dispatch_endpoints e JOIN health h USING (subscription_id) ORDER BY e.subscription_id FOR UPDATE OF e
+        ),
+        endpoints AS (
+          UPDATE dispatch_endpoints e SET
+            failing_since = CASE WHEN h.last = 'recovered' THEN NULL WHEN h.recovered THEN now() ELSE COALESCE(e.failing_since, now()) END,
+            last_success_at = CASE WHEN h.recovered THEN now() ELSE e.last_success_at END,
+            status = CASE WHEN h.disabled THEN 'disabled' ELSE e.status END
+          FROM health h JOIN locked l USING (subscription_id) WHERE e.subscription_id = h.subscription_id
         )
         UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
           status = i.status, next_attempt_at = CASE WHEN i.final THEN NULL ELSE now() + i.retry_in_ms * interval '1 millisecond' END,
@@ -128,6 +150,8 @@ export class AttemptRecorder implements OnApplicationShutdown {
         col((r) => r.finalStatus !== null),
         col((r) => r.disableReason),
         col((r) => publishesOutcome(r.finalStatus)),
+        col((r) => r.delivery.subscriptionId),
+        col((r) => r.healthChange),
       ],
     });
   }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
 import { CallbackReceiver, isolatedNamespace, query, serviceEnv, subscriptionFixture } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { CallbackSender } from '../callbacks/callback-sender';
 import { loadDispatcherEnv } from '../dispatcher.env';
 import { DispatchEndpoints, type CallableEndpoint } from '../endpoints/dispatch-endpoints';
@@ -10,12 +11,13 @@ import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type AttemptRecord, type ClaimedDelivery } from './delivery-log';
 
-/** How attempts are written, against the real Postgres: what a batch does with a row it cannot write, and whose clock the times are. */
+/** How attempts are written, against the real Postgres: what a batch does with a row it cannot write, that an attempt and its consequences are written together, and whose clock the times are. */
 describe('recording attempts, against the real Postgres', () => {
   const env = loadDispatcherEnv({ ...serviceEnv(isolatedNamespace('attempt-recording')), DISPATCH_RETRY_SCHEDULE: '0,10m', DISPATCH_RETRY_JITTER: '0' });
   const tenantId = randomUUID();
   let prisma: PrismaService;
   let log: DeliveryLog;
+  let endpoints: DispatchEndpoints;
   let recorder: AttemptRecorder;
   let receiver: CallbackReceiver;
 
@@ -56,7 +58,8 @@ describe('recording attempts, against the real Postgres', () => {
     Logger.overrideLogger(['error']);
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
-    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env));
+    endpoints = new DispatchEndpoints(prisma, env);
+    log = new DeliveryLog(prisma, endpoints);
     recorder = new AttemptRecorder(prisma);
     receiver = await new CallbackReceiver().start();
     receiver.respondWith(() => 503);
@@ -88,11 +91,87 @@ describe('recording attempts, against the real Postgres', () => {
     });
   });
 
+  /** The endpoint of the delivery's subscription, as the registry announced it: active, not failing. */
+  async function endpointOf(delivery: ClaimedDelivery): Promise<CallableEndpoint> {
+    const { subscription } = subscriptionFixture(tenantId, receiver.url('/down'), { id: delivery.subscriptionId });
+    await endpoints.apply([subscription]);
+    return { subscriptionId: delivery.subscriptionId, tenantId, callbackUrl: receiver.url('/down'), status: 'active', secrets: subscription.secrets, failingSince: null };
+  }
+
+  const recorded = async (delivery: ClaimedDelivery) => ({
+    attempts: await query<{ status_code: number | null }>('SELECT status_code FROM delivery_attempts WHERE delivery_id = $1', [delivery.id]),
+    delivery: (await query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM deliveries WHERE id = $1', [delivery.id]))[0],
+    endpoint: (await query<{ status: string; failing_since: Date | null }>('SELECT status, failing_since FROM dispatch_endpoints WHERE subscription_id = $1', [delivery.subscriptionId]))[0],
+  });
+
+  it('writes nothing of an attempt when its endpoint\'s health change cannot be written, and all of it once it can', async () => {
+    const [delivery] = await claimed(1);
+    const endpoint = await endpointOf(delivery);
+    // A dispatcher whose statements give up on a lock after 500 ms (55P03, an outage), and a
+    // transaction elsewhere holding the endpoint's row.
+    const url = new URL(env.DATABASE_URL);
+    url.searchParams.set('options', '-c lock_timeout=500');
+    const impatient = new PrismaService(url.toString());
+    const impatientRecorder = new AttemptRecorder(impatient);
+    const holder = new Client({ connectionString: env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1 FOR UPDATE', [delivery.subscriptionId]);
+      const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), impatientRecorder, env);
+
+      // The callback answers 503: the attempt is to be recorded, and the endpoint marked failing.
+      await expect(attempts.run(delivery, endpoint)).rejects.toMatchObject({ code: '55P03' });
+      expect(await recorded(delivery)).toEqual({ attempts: [], delivery: { status: 'pending', attempt_count: 0 }, endpoint: { status: 'active', failing_since: null } });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await impatientRecorder.onApplicationShutdown();
+      await impatient.$disconnect();
+    }
+
+    // Made again after the lease, as a new claim reads it: now every part is written.
+    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env);
+    await attempts.run(delivery, await endpointOf(delivery));
+    expect(await recorded(delivery)).toEqual({
+      attempts: [{ status_code: 503 }],
+      delivery: { status: 'pending', attempt_count: 1 },
+      endpoint: { status: 'active', failing_since: expect.any(Date) },
+    });
+  });
+
+  it('applies an endpoint\'s health changes within one batch as if one after another', async () => {
+    // Two endpoints (claimed() gives one call's deliveries one subscription), two attempts each, recorded together in this order.
+    const [disabledFirst, recoveredThen] = await claimed(2);
+    const [recovered, failingAgain] = await claimed(2);
+    for (const d of [disabledFirst, recovered]) await endpointOf(d);
+    await query("UPDATE dispatch_endpoints SET failing_since = now() - interval '1 day' WHERE subscription_id = ANY($1::uuid[])", [[disabledFirst.subscriptionId, recovered.subscriptionId]]);
+    await Promise.all([
+      recorder.record({ ...attempt(disabledFirst, { statusCode: 500 }, { finalStatus: 'failed', retryInMs: null }), healthChange: 'disabled', disableReason: 'callbacks failed for 1.0 days without a success (last: HTTP 500)' }),
+      recorder.record({ ...attempt(recoveredThen, {}, { finalStatus: 'delivered', retryInMs: null }), healthChange: 'recovered' }),
+      recorder.record({ ...attempt(recovered, {}, { finalStatus: 'delivered', retryInMs: null }), healthChange: 'recovered' }),
+      recorder.record({ ...attempt(failingAgain, { statusCode: 500 }, { finalStatus: null, retryInMs: 600_000 }), healthChange: 'failing' }),
+    ]);
+
+    const endpointRow = async (subscriptionId: string) =>
+      (await query<{ status: string; failing_since: Date | null; last_success_at: Date | null }>(
+        'SELECT status, failing_since, last_success_at FROM dispatch_endpoints WHERE subscription_id = $1',
+        [subscriptionId],
+      ))[0];
+    const anHourAgo = Date.now() - 3_600_000;
+    // Disabled, then a success: it stays disabled (only the registry re-enables), and is no longer failing.
+    expect(await endpointRow(disabledFirst.subscriptionId)).toMatchObject({ status: 'disabled', failing_since: null, last_success_at: expect.any(Date) });
+    // A success, then a failure: failing again, since now, not since a day ago.
+    const failing = await endpointRow(recovered.subscriptionId);
+    expect(failing).toMatchObject({ status: 'active', last_success_at: expect.any(Date) });
+    expect(failing.failing_since!.getTime()).toBeGreaterThan(anHourAgo);
+  });
+
   it('times an attempt and its retry by the database\'s clock, not the dispatcher\'s', async () => {
     const [delivery] = await claimed(1);
     const { subscription } = subscriptionFixture(tenantId, receiver.url('/busy'));
     const endpoint: CallableEndpoint = { subscriptionId: delivery.subscriptionId, tenantId, callbackUrl: receiver.url('/busy'), status: 'active', secrets: subscription.secrets, failingSince: null };
-    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), log, recorder, env);
+    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env);
 
     const before = await dbNow();
     // This instance's clock runs an hour ahead of the database's.

@@ -7,7 +7,7 @@ import { RetrySchedule } from '../schedule/retry-schedule';
 import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
 import { judgeAttempt } from './attempt-verdict';
-import { DeliveryLog, publishesOutcome, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
+import { publishesOutcome, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
 
 /**
  * One attempt at one delivery: sign the exact body, POST it, and record what it means: done,
@@ -22,7 +22,6 @@ export class DeliveryAttempt {
   constructor(
     private readonly sender: CallbackSender,
     private readonly signer: WebhookSigner,
-    private readonly log: DeliveryLog,
     private readonly recorder: AttemptRecorder,
     @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
   ) {
@@ -80,7 +79,7 @@ export class DeliveryAttempt {
     endpoint.failingSince = failingSince;
 
     const record: AttemptRecord = { delivery, attemptNumber, startedAt, result, retryInMs, finalStatus, healthChange, disableReason };
-    await Promise.all([this.recorder.record(record), this.log.recordHealth(record)]);
+    await this.recorder.record(record);
     if (finalStatus && finalStatus !== 'delivered') {
       this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);
     }

@@ -54,7 +54,12 @@ export interface ClaimRoom {
   tenantCap: number;
 }
 
-/** The attempt's consequence for the delivery and its endpoint, written in one transaction. */
+/**
+ * The attempt's consequence for the delivery and its endpoint, written in one statement (the
+ * AttemptRecorder's). The endpoint's row is written only when its health changes (it started
+ * failing, recovered, or is disabled): concurrent attempts to one endpoint would otherwise queue
+ * on its row lock.
+ */
 export interface AttemptRecord {
   delivery: ClaimedDelivery;
   attemptNumber: number;
@@ -234,24 +239,6 @@ export class DeliveryLog {
       text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = $4 WHERE id = ANY($1::uuid[])`,
       values: [ids, status, reason, publish],
     });
-  }
-
-  /**
-   * The endpoint's row is written only when its health changes (it started failing, recovered,
-   * or is disabled): concurrent attempts to one endpoint would otherwise queue on its row lock.
-   * The attempt itself is recorded by the AttemptRecorder, in batches.
-   */
-  async recordHealth(r: AttemptRecord): Promise<void> {
-    // Times by the database's clock, as every other time the dispatcher writes.
-    if (r.healthChange === 'recovered') {
-      await this.prisma.$executeRaw`
-        UPDATE dispatch_endpoints SET failing_since = NULL, last_success_at = now() WHERE subscription_id = ${r.delivery.subscriptionId}::uuid`;
-    } else if (r.healthChange === 'failing' || r.healthChange === 'disabled') {
-      await this.prisma.$executeRaw`
-        UPDATE dispatch_endpoints SET failing_since = COALESCE(failing_since, now()),
-          status = CASE WHEN ${r.healthChange === 'disabled'} THEN 'disabled' ELSE status END
-        WHERE subscription_id = ${r.delivery.subscriptionId}::uuid`;
-    }
   }
 
   /** Final outcomes not yet published (the outbox), oldest first. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { newestPerSubscription, type SealedSecret, type Subscription } from '@tripline/contracts';
-import { PrismaService } from '@tripline/db';
+import { PrismaService, writeNewerVersions } from '@tripline/db';
 import { isSealed, SecretBox } from '@tripline/secrets';
 import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 
@@ -102,15 +102,21 @@ export class DispatchEndpoints implements OnModuleInit {
     const latest = newestPerSubscription(subscriptions);
     if (latest.length === 0) return;
     const col = <T>(f: (s: Subscription) => T) => latest.map(f);
-    // Re-enabling (any status back to active) starts the failure clock afresh.
-    await this.prisma.$executeRaw`
-      INSERT INTO dispatch_endpoints (subscription_id, tenant_id, sealed_callback_url, status, secrets, version)
-      SELECT * FROM unnest(${col((s) => s.id)}::uuid[], ${col((s) => s.tenantId)}::uuid[], ${col((s) => s.sealedCallbackUrl)}::text[],
-        ${col((s) => s.status)}::text[], ${col((s) => JSON.stringify(s.secrets))}::jsonb[], ${col((s) => s.version)}::int[])
-      ON CONFLICT (subscription_id) DO UPDATE SET
-        sealed_callback_url = EXCLUDED.sealed_callback_url, status = EXCLUDED.status, secrets = EXCLUDED.secrets, version = EXCLUDED.version,
-        failing_since = CASE WHEN EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active' THEN NULL ELSE dispatch_endpoints.failing_since END
-      WHERE dispatch_endpoints.version < EXCLUDED.version`;
+    await writeNewerVersions(this.prisma.pool, {
+      table: 'dispatch_endpoints',
+      key: 'subscription_id',
+      columns: {
+        subscription_id: { type: 'uuid', values: col((s) => s.id) },
+        tenant_id: { type: 'uuid', values: col((s) => s.tenantId) },
+        sealed_callback_url: { type: 'text', values: col((s) => s.sealedCallbackUrl) },
+        status: { type: 'text', values: col((s) => s.status) },
+        secrets: { type: 'jsonb', values: col((s) => JSON.stringify(s.secrets)) },
+        version: { type: 'int', values: col((s) => s.version) },
+      },
+      overwrite: ['sealed_callback_url', 'status', 'secrets'],
+      // Re-enabling (any status back to active) starts the failure clock afresh.
+      also: [`failing_since = CASE WHEN EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active' THEN NULL ELSE dispatch_endpoints.failing_since END`],
+    });
   }
 
   /** Whether this key opens a sealed URL: a change whose URL it cannot open would fail every delivery. */

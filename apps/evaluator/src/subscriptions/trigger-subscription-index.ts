@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newestPerSubscription, subscriptionEntityId, type Subscription, type TriggerName } from '@tripline/contracts';
-import { PrismaService } from '@tripline/db';
+import { PrismaService, writeNewerVersions } from '@tripline/db';
 
 export interface MatchableSubscription {
   id: string;
@@ -31,14 +31,21 @@ export class TriggerSubscriptionIndex {
     const latest = newestPerSubscription(subscriptions);
     if (latest.length === 0) return;
     const col = <T>(f: (s: Subscription) => T) => latest.map(f);
-    await this.prisma.$executeRaw`
-      INSERT INTO trigger_subscriptions (id, tenant_id, trigger, entity_id, params, active, version)
-      SELECT * FROM unnest(${col((s) => s.id)}::uuid[], ${col((s) => s.tenantId)}::uuid[], ${col((s) => s.trigger)}::text[],
-        ${col((s) => subscriptionEntityId(s.trigger, s.params))}::text[],
-        ${col((s) => JSON.stringify(s.params))}::jsonb[], ${col((s) => s.status === 'active')}::boolean[], ${col((s) => s.version)}::int[])
-      ON CONFLICT (id) DO UPDATE
-        SET active = EXCLUDED.active, version = EXCLUDED.version
-        WHERE trigger_subscriptions.version < EXCLUDED.version`;
+    await writeNewerVersions(this.prisma.pool, {
+      table: 'trigger_subscriptions',
+      key: 'id',
+      columns: {
+        id: { type: 'uuid', values: col((s) => s.id) },
+        tenant_id: { type: 'uuid', values: col((s) => s.tenantId) },
+        trigger: { type: 'text', values: col((s) => s.trigger) },
+        entity_id: { type: 'text', values: col((s) => subscriptionEntityId(s.trigger, s.params)) },
+        params: { type: 'jsonb', values: col((s) => JSON.stringify(s.params)) },
+        active: { type: 'boolean', values: col((s) => s.status === 'active') },
+        version: { type: 'int', values: col((s) => s.version) },
+      },
+      // What identifies a subscription (tenant, trigger, parameters) never changes: its id is derived from them.
+      overwrite: ['active'],
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
-import { HttpError, tooManyRequests } from '@tripline/http';
+import { HttpError, tooManyRequests } from '@tripline/service';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';

@@ -1,6 +1,6 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@tripline/http';
+import { ZodPipe } from '@tripline/service';
 import { ZodResponse } from 'nestjs-zod';
 import { AdminTokenGuard } from './admin-token.guard';
 import { TenantProvisioning, type ProvisionedTenant } from './tenant-provisioning';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { DispatcherOutcome } from '@tripline/contracts';
-import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/http';
+import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/service';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@tripline/http';
+import { ZodPipe } from '@tripline/service';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { ZodResponse } from 'nestjs-zod';
 import { ChoicesDto, ChoicesQueryDto } from './platform-state.dtos';

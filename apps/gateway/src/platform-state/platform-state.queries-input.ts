@@ -1,5 +1,5 @@
 import { IsoDateTime, RefreshStatus, RunStatus, singleLine } from '@tripline/contracts';
-import { PageQuery } from '@tripline/http';
+import { PageQuery } from '@tripline/service';
 import { z } from 'zod';
 import { RunKind } from './platform-state.views';
 

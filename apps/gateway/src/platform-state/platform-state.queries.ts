@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FINAL_FAILURE_STATUSES } from '@tripline/contracts';
 import { Prisma, PrismaService } from '@tripline/db';
-import { decodeCursor, toPage } from '@tripline/http';
+import { decodeCursor, toPage } from '@tripline/service';
 import { MAX_CHOICES, type Choices, type DataSourceView, type MeasureView, type RefreshRunView, type SegmentView, type StatusReport } from './platform-state.views';
 
 export interface ListQuery {

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RefreshRequested, RefreshRequestInput } from '@tripline/contracts';
-import { ZodPipe } from '@tripline/http';
+import { ZodPipe } from '@tripline/service';
 import { TopicPublisher } from '@tripline/kafka';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { createZodDto, ZodResponse } from 'nestjs-zod';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CallbackAddressPolicy, checkCallbackUrl } from '@tripline/callback-policy';
-import { HttpError } from '@tripline/http';
+import { HttpError } from '@tripline/service';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 
 /**

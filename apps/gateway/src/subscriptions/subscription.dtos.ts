@@ -1,5 +1,5 @@
 import { SubscriptionStatus, TriggerName } from '@tripline/contracts';
-import { PageQuery } from '@tripline/http';
+import { PageQuery } from '@tripline/service';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { TriggerName, type RegistryOutcome } from '@tripline/contracts';
 import { ApiExcludeEndpoint, ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/http';
+import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/service';
 import { ZodResponse } from 'nestjs-zod';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import type { Response } from 'express';

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { HttpError } from '@tripline/http';
+import { HttpError } from '@tripline/service';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
 import { parseEventBatch } from './event-batch';

@@ -36,7 +36,7 @@ export type RegistryQuestion = z.input<typeof RegistryRequest> extends infer R ?
 export type RegistryRequestKind = RegistryRequest['kind'];
 
 /** limit_reached: the tenant has as many subscriptions as REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT allows. */
-export const RegistryErrorCode = z.enum(['invalid_request', 'limit_reached', 'internal']);
+export const RegistryErrorCode = z.enum(['invalid_request', 'limit_reached']);
 
 export const RegistryOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscribed'), subscription: Subscription, created: z.boolean() }),
