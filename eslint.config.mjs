@@ -29,6 +29,22 @@ const boundaries = (depConstraints) => [
 ];
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'];
 
+// Kafka is libs/kafka's business: everything else consumes with @OnTopic and publishes with
+// TopicPublisher, so batching, dead letters and commits stay in one place.
+const kafkajsOutsideLibKafka = {
+  name: 'kafkajs',
+  message: 'Only libs/kafka talks to kafkajs: consume with @OnTopic, publish with TopicPublisher, ask with KafkaRequestClient.',
+};
+// Libs that know nothing of HTTP throw their own errors; the HTTP edge (a filter or the
+// controller) decides the status. Every `*Exception` of @nestjs/common is an HTTP exception but
+// IntrinsicException.
+const httpExceptionsOutsideHttp = {
+  group: ['@nestjs/common'],
+  importNamePattern: '^(?!Intrinsic).*Exception$',
+  message: 'Not an HTTP lib: throw an error of its own, and map it to a status at the HTTP edge.',
+};
+const nonHttpLibs = ['contracts', 'db', 'config', 'secrets', 'callback-policy'].map((lib) => `libs/${lib}/**/*.ts`);
+
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', 'libs/db/src/generated/**', '.nx/**', 'infra/**', '.tripline/**', 'scripts/**'] },
   ...tseslint.configs.recommended,
@@ -42,4 +58,10 @@ export default [
     },
   },
   { files: testFiles, rules: { '@nx/enforce-module-boundaries': boundaries(shared) } },
+  { files: ['**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [kafkajsOutsideLibKafka] }] } },
+  { files: nonHttpLibs, rules: { 'no-restricted-imports': ['error', { paths: [kafkajsOutsideLibKafka], patterns: [httpExceptionsOutsideHttp] }] } },
+  { files: ['libs/kafka/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [httpExceptionsOutsideHttp] }] } },
+  // Allowed: the test harness's broker helper (it creates, reads and deletes test topics, which
+  // no service may do), the test run's teardown, and the benchmark's bare-kafkajs baselines.
+  { files: ['libs/testing/src/test-kafka.ts', 'test/global-teardown.ts', 'bench/src/baselines.ts'], rules: { 'no-restricted-imports': 'off' } },
 ];

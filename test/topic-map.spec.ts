@@ -18,8 +18,8 @@ function sources(dir: string): string[] {
 }
 
 /**
- * The topics a service's code names as the one it reads: `topic: '<id>'` (what
- * `TopicConsumers.start` is given) and `replies: '<id>'` (the request-reply clients' inbox).
+ * The topics a service's code names as the one it reads: `@OnTopic('<id>', …)` (a handler on the
+ * Kafka transport) and `replies: '<id>'` (the request-reply clients' inbox).
  */
 function topicsRead(service: string): Set<TopicId> {
   const read = new Set<TopicId>();
@@ -29,11 +29,15 @@ function topicsRead(service: string): Set<TopicId> {
       if (
         ts.isPropertyAssignment(node) &&
         ts.isIdentifier(node.name) &&
-        (node.name.text === 'topic' || node.name.text === 'replies') &&
+        node.name.text === 'replies' &&
         ts.isStringLiteralLike(node.initializer) &&
         isTopicId(node.initializer.text)
       ) {
         read.add(node.initializer.text);
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'OnTopic') {
+        const [topic] = node.arguments;
+        if (topic && ts.isStringLiteralLike(topic) && isTopicId(topic.text)) read.add(topic.text);
       }
       ts.forEachChild(node, visit);
     };

@@ -17,20 +17,18 @@ import { WebhookSigner } from './signing/webhook-signer';
 export function dispatcherModule(env: DispatcherEnv) {
   @Module({
     imports: [ServiceInfraModule.forService('tripline-dispatcher', env)],
+    controllers: [SubscriptionChangesConsumer, DeliveriesConsumer, DispatcherRequestsConsumer],
     providers: [
       { provide: DISPATCHER_ENV, useValue: env },
       CallbackSender,
       WebhookSigner,
       DispatchEndpoints,
-      SubscriptionChangesConsumer,
       DeliveryLog,
       AttemptRecorder,
       DeliveryAttempt,
       OutcomeOutbox,
       DeliveryScheduler,
-      DeliveriesConsumer,
       DeliveryQueries,
-      DispatcherRequestsConsumer,
     ],
   })
   class DispatcherModule {}

@@ -11,14 +11,13 @@ import { ObservationStore } from './thresholds/observation-store';
 export function evaluatorModule(env: EvaluatorEnv) {
   @Module({
     imports: [ServiceInfraModule.forService('tripline-evaluator', env)],
+    controllers: [SubscriptionChangesConsumer, EventsConsumer],
     providers: [
       { provide: EVALUATOR_ENV, useValue: env },
       TriggerSubscriptionIndex,
-      SubscriptionChangesConsumer,
       { provide: SubscriptionChangeOffsets, useClass: KafkaSubscriptionChangeOffsets },
       SubscriptionCatchUp,
       ObservationStore,
-      EventsConsumer,
     ],
   })
   class EvaluatorModule {}

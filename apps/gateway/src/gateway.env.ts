@@ -19,6 +19,8 @@ export const GatewayEnv = z.object({
   TRIPLINE_CALLBACK_ALLOWLIST: cidrList,
   /** How long a subscription call waits for the registry's answer before a 503. */
   REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long a delivery log, resend or recover call waits for the dispatcher's answer before a 503. */
+  DISPATCHER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /**
    * Requests one tenant may make to the API-key routes per GATEWAY_RATE_WINDOW, in this
    * instance; more get 429 with Retry-After. The default is Power Automate's connector limit

@@ -30,7 +30,8 @@ describe('gateway, with the registry, against the real Kafka and Postgres', () =
     // The registry answers the gateway over Kafka; it runs as its own built process, as in production.
     registry = new ServiceProcesses(namespace, await ServiceProcesses.freePorts());
     await registry.start('registry');
-    gateway = await startInProcess('gateway', namespace, loadGatewayEnv, gatewayModule, { TRIPLINE_ADMIN_TOKEN: ADMIN_TOKEN });
+    // No dispatcher runs here: its calls wait DISPATCHER_TIMEOUT_MS, then answer 503.
+    gateway = await startInProcess('gateway', namespace, loadGatewayEnv, gatewayModule, { TRIPLINE_ADMIN_TOKEN: ADMIN_TOKEN, DISPATCHER_TIMEOUT_MS: '1000' });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -54,6 +55,13 @@ describe('gateway, with the registry, against the real Kafka and Postgres', () =
       expect(bad.status).toBe(400);
       expect(await json(bad)).toMatchObject({ error: 'validation_failed', issues: [{ path: 'name' }] });
     });
+  });
+
+  it('answers 503 unavailable when the dispatcher does not answer within DISPATCHER_TIMEOUT_MS', async () => {
+    const tenant = await newTenant('Northwind');
+    const res = await call('GET', '/v1/subscriptions/7b0f1c3e-2a4d-4e5f-8a6b-1c2d3e4f5a6b/deliveries', { key: tenant.apiKey });
+    expect(res.status).toBe(503);
+    expect(await json(res)).toEqual({ error: 'unavailable', message: 'the dispatcher did not answer within 1000 ms; retry the request' });
   });
 
   describe('subscriptions', () => {

@@ -10,7 +10,7 @@ import { TenantsController } from './admin/tenants.controller';
 import { ConnectorController } from './connector/connector.controller';
 import { PowerAutomateConnector } from './connector/power-automate-connector';
 import { DeliveriesController } from './deliveries/deliveries.controller';
-import { DispatcherClient } from './deliveries/dispatcher-client';
+import { dispatcherClient } from './deliveries/dispatcher-client';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
 import { ChoicesController } from './platform-state/choices.controller';
 import { PlatformStateController } from './platform-state/platform-state.controller';
@@ -19,7 +19,7 @@ import { PlatformStateQueries } from './platform-state/platform-state.queries';
 import { RefreshRequestsController } from './refresh-requests/refresh-requests.controller';
 import { CallbackUrlCheck } from './subscriptions/callback-url-check';
 import { CallbackUrlSeal } from './subscriptions/callback-url-seal';
-import { RegistryClient } from './subscriptions/registry-client';
+import { registryClient } from './subscriptions/registry-client';
 import { SubscriptionLocation } from './subscriptions/subscription-location';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
@@ -32,6 +32,7 @@ export function gatewayModule(env: GatewayEnv) {
       TenancyModule.forRoot({ rateLimit: { limit: env.GATEWAY_RATE_LIMIT, windowMs: env.GATEWAY_RATE_WINDOW } }),
     ],
     controllers: [
+      PlatformStateProjection,
       TenantsController,
       SubscriptionsController,
       DeliveriesController,
@@ -47,13 +48,12 @@ export function gatewayModule(env: GatewayEnv) {
       AdminLockout,
       AdminTokenGuard,
       TenantProvisioning,
-      RegistryClient,
-      DispatcherClient,
+      registryClient,
+      dispatcherClient,
       CallbackUrlCheck,
       CallbackUrlSeal,
       SubscriptionSecretReader,
       SubscriptionLocation,
-      PlatformStateProjection,
       PlatformStateQueries,
       OpenApiDocument,
       PowerAutomateConnector,

@@ -13,8 +13,8 @@ export function ingestionModule(env: IngestionEnv) {
       ServiceInfraModule.forService('tripline-ingestion', env),
       TenancyModule.forRoot({ rateLimit: { limit: env.INGEST_RATE_LIMIT, windowMs: env.INGEST_RATE_WINDOW } }),
     ],
-    controllers: [EventsController],
-    providers: [{ provide: INGESTION_ENV, useValue: env }, EventIntake, KnownTenants, IngestTopicConsumer],
+    controllers: [EventsController, IngestTopicConsumer],
+    providers: [{ provide: INGESTION_ENV, useValue: env }, EventIntake, KnownTenants],
   })
   class IngestionModule {}
   return IngestionModule;

@@ -12,6 +12,7 @@ import { SubscriptionStore } from './subscriptions/subscription-store';
 export function registryModule(env: RegistryEnv) {
   @Module({
     imports: [ServiceInfraModule.forService('tripline-registry', env)],
+    controllers: [RegistryRequestsConsumer, DeliveryOutcomesConsumer],
     providers: [
       { provide: REGISTRY_ENV, useValue: env },
       SubscriptionSecrets,
@@ -19,8 +20,6 @@ export function registryModule(env: RegistryEnv) {
       SubscriptionStore,
       SubscriptionChanges,
       LegacyCallbackUrls,
-      RegistryRequestsConsumer,
-      DeliveryOutcomesConsumer,
     ],
   })
   class RegistryModule {}

@@ -6,3 +6,5 @@ export * from './topic-consumer';
 export * from './topic-publisher';
 export * from './request-reply';
 export * from './handler-failure';
+export * from './topic-handler';
+export * from './kafka-transport';

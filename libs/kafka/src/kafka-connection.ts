@@ -22,6 +22,7 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   readonly kafka: Kafka;
   readonly producer: Producer;
   private probeAdmin?: Admin;
+  private offsetReader?: Promise<Admin>;
   private lastProbe?: { at: number; reachable: Promise<boolean> };
   private readonly closers: Array<() => Promise<void>> = [];
 
@@ -125,6 +126,36 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   }
 
   /**
+   * Where each partition of a topic starts and ends (the next offset to be written) now. Asked on
+   * a connection kept open, without the boot-time retries: callers ask often, and retry on their
+   * own terms.
+   */
+  async partitionEnds(topic: TopicId): Promise<Array<{ partition: number; low: bigint; high: bigint }>> {
+    const ends = await (await this.offsetsAdmin()).fetchTopicOffsets(this.topicName(topic));
+    return ends.map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }));
+  }
+
+  /** The offsets a consumer group of this service has committed on a topic; a partition it never committed is absent. */
+  async committedOffsets(topic: TopicId, group: string): Promise<Map<number, bigint>> {
+    const admin = await this.offsetsAdmin();
+    const [committed] = await admin.fetchOffsets({ groupId: this.groupId(group), topics: [this.topicName(topic)] });
+    return new Map((committed?.partitions ?? []).filter((p) => p.offset !== '-1').map((p) => [p.partition, BigInt(p.offset)]));
+  }
+
+  private offsetsAdmin(): Promise<Admin> {
+    return (this.offsetReader ??= (async () => {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        return admin;
+      } catch (error) {
+        this.offsetReader = undefined;
+        throw error;
+      }
+    })());
+  }
+
+  /**
    * Runs an admin call, retrying for up to BOOT_RETRY_MS: just after a broker (re)starts or a
    * topic is created, it briefly answers "not the leader", "coordinator not available" or times
    * out, and a service must not die at boot over what the next second repairs.
@@ -161,5 +192,6 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
     await this.probeAdmin?.disconnect().catch(() => undefined);
+    await (await this.offsetReader?.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { KafkaConnection } from './kafka-connection';
 import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
+import { KafkaTransport } from './kafka-transport';
 import { TopicConsumers } from './topic-consumer';
 import { TopicPublisher } from './topic-publisher';
 
@@ -23,8 +24,8 @@ export class KafkaModule {
   static forRoot(options: KafkaOptions): DynamicModule {
     return {
       module: KafkaModule,
-      providers: [{ provide: KAFKA_OPTIONS, useValue: options }, KafkaConnection, TopicPublisher, TopicConsumers],
-      exports: [KafkaConnection, TopicPublisher, TopicConsumers],
+      providers: [{ provide: KAFKA_OPTIONS, useValue: options }, KafkaConnection, TopicPublisher, TopicConsumers, KafkaTransport],
+      exports: [KafkaConnection, TopicPublisher, TopicConsumers, KafkaTransport],
     };
   }
 }

@@ -57,6 +57,8 @@ interface ConsumerState {
   /** The fetches being handled (more than one when batches outnumber workers): stopping waits for them, then commits. */
   handling: Set<Promise<void>>;
   committer: OffsetCommitter;
+  /** Finishes the fetch in hand, commits, disconnects; once, however often it is called. */
+  stop(): Promise<void>;
 }
 
 const DEFAULT_LINGER_MS = 5;
@@ -104,17 +106,21 @@ export class TopicConsumers {
       gathered: [],
       handling: new Set(),
       committer: new OffsetCommitter(topic, () => state.consumer, this.logger),
+      stop: () => Promise.resolve(),
     };
     this.running.set(groupId, state);
-    this.connection.onClose(async () => {
-      // kafkajs drops commits once it is stopping: the fetch in hand is finished and its offsets
-      // committed first, while the consumer still runs. Fetches after this are left to the next owner.
-      state.closed = true;
-      await Promise.all([...state.handling]);
-      await state.committer.close(CLOSING_COMMIT_MS);
-      await state.consumer.disconnect();
-      this.running.delete(groupId);
-    });
+    let stopping: Promise<void> | undefined;
+    state.stop = () =>
+      (stopping ??= (async () => {
+        // kafkajs drops commits once it is stopping: the fetch in hand is finished and its offsets
+        // committed first, while the consumer still runs. Fetches after this are left to the next owner.
+        state.closed = true;
+        await Promise.all([...state.handling]);
+        await state.committer.close(CLOSING_COMMIT_MS);
+        await state.consumer.disconnect();
+        this.running.delete(groupId);
+      })());
+    this.connection.onClose(state.stop);
     await this.run(spec, groupId, state);
     return state.consumer;
   }
@@ -177,6 +183,11 @@ export class TopicConsumers {
         this.logger.error(`rebuilding consumer ${groupId} failed (attempt ${attempt}): ${(error as Error).message}`);
       }
     }
+  }
+
+  /** Stops every consumer (as the service's shutdown does, before the producer and the database close). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.values()].map((state) => state.stop().catch(() => undefined)));
   }
 
   /** Ready once every consumer has joined its group and none has crashed for good. */

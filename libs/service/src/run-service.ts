@@ -1,5 +1,6 @@
 import { ConsoleLogger, INestApplication, Logger, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { connectKafkaTransport } from '@tripline/kafka';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpErrorsFilter } from './http-errors.filter';
 
@@ -22,7 +23,11 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Starts a service the same way everywhere: logger, error shape, graceful shutdown on SIGTERM. */
+/**
+ * Starts a service the same way everywhere: logger, error shape, graceful shutdown on SIGTERM,
+ * then module init (Kafka topics, producer, Postgres) and its `@OnTopic` consumers, all before
+ * it listens.
+ */
 export async function createService(boot: ServiceBoot): Promise<INestApplication> {
   const logger = new ConsoleLogger({
     prefix: `tripline-${boot.name}`,
@@ -35,12 +40,21 @@ export async function createService(boot: ServiceBoot): Promise<INestApplication
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
   await boot.configure?.(app);
+  connectKafkaTransport(app);
+  try {
+    await app.init();
+    await app.startAllMicroservices();
+  } catch (error) {
+    // A half-started service would keep its Kafka and Postgres connections open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 
 /**
  * Boots a service: reads and validates its environment, connects Kafka and Postgres (module
- * init), starts its consumers, listens. Any failure exits 1 with the reason, never a
+ * init), starts its consumers (the Kafka transport), listens. Any failure exits 1 with the reason, never a
  * half-started service.
  */
 export async function runService(name: string, configure: () => Omit<ServiceBoot, 'name'>): Promise<void> {

@@ -1,5 +1,5 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { TopicConsumers, type Inbound } from '@tripline/kafka';
+import { Controller } from '@nestjs/common';
+import { OnTopic, type Inbound } from '@tripline/kafka';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
@@ -12,17 +12,13 @@ import { DeliveryScheduler } from './delivery-scheduler';
  * endpoint as the registry announced it, so whoever can write to this topic cannot choose where
  * a signed body is sent.
  */
-@Injectable()
-export class DeliveriesConsumer implements OnApplicationBootstrap {
+@Controller()
+export class DeliveriesConsumer {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly scheduler: DeliveryScheduler,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'deliveries', group: 'deliveries', handle: (batch) => this.handle(batch) });
-  }
-
+  @OnTopic('deliveries', { group: 'deliveries' })
   async handle(batch: Array<Inbound<'deliveries'>>): Promise<void> {
     await this.scheduler.schedule(
       batch.map(({ value: r }) => ({

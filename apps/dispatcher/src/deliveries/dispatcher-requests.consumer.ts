@@ -1,23 +1,19 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { DispatcherOutcome, DispatcherReply, DispatcherRequest } from '@tripline/contracts';
-import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
 import { DeliveryQueries } from './delivery-queries';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /** Answers the gateway's questions about deliveries: the log, resend, recover. */
-@Injectable()
-export class DispatcherRequestsConsumer implements OnApplicationBootstrap {
+@Controller()
+export class DispatcherRequestsConsumer {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly publisher: TopicPublisher,
     private readonly queries: DeliveryQueries,
     private readonly scheduler: DeliveryScheduler,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'dispatcherRequests', group: 'requests', handle: (batch) => this.handle(batch) });
-  }
-
+  @OnTopic('dispatcherRequests', { group: 'requests' })
   async handle(batch: Array<Inbound<'dispatcherRequests'>>): Promise<void> {
     const replies: DispatcherReply[] = [];
     for (const { value: request } of batch) {

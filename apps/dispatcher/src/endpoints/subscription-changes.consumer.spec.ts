@@ -1,5 +1,5 @@
 import type { Subscription, SubscriptionStatus } from '@tripline/contracts';
-import { Unavailable, type Inbound, type TopicConsumers } from '@tripline/kafka';
+import { Unavailable, type Inbound } from '@tripline/kafka';
 import { randomUUID } from 'node:crypto';
 import type { DeliveryScheduler } from '../deliveries/delivery-scheduler';
 import type { DispatchEndpoints } from './dispatch-endpoints';
@@ -42,7 +42,7 @@ describe('subscription changes at the dispatcher, when a callback URL does not o
     const endpoints = new FakeEndpoints(new Set(['opens']), opts.storedOpen);
     const scheduled: unknown[] = [];
     const scheduler = { schedule: async (d: unknown[]) => void scheduled.push(...d) };
-    const handler = new SubscriptionChangesConsumer({} as TopicConsumers, endpoints as unknown as DispatchEndpoints, scheduler as unknown as DeliveryScheduler);
+    const handler = new SubscriptionChangesConsumer(endpoints as unknown as DispatchEndpoints, scheduler as unknown as DeliveryScheduler);
     return { handler, endpoints, scheduled };
   }
   const ids = (subscriptions: Subscription[]) => subscriptions.map((s) => s.id);

@@ -1,6 +1,6 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { SubscriptionStatus } from '@tripline/contracts';
-import { TopicConsumers, Unavailable, type Inbound, type Rejection } from '@tripline/kafka';
+import { OnTopic, Unavailable, type Inbound, type Rejection } from '@tripline/kafka';
 import { DeliveryScheduler } from '../deliveries/delivery-scheduler';
 import { DispatchEndpoints } from './dispatch-endpoints';
 import { validationDelivery } from './validation-handshake';
@@ -12,17 +12,12 @@ const SENDING: ReadonlySet<SubscriptionStatus> = new Set(['active', 'pending_val
  * Keeps the dispatcher's endpoints (sealed URLs, secrets, status) in step with the registry,
  * and sends the validation handshake to a subscription waiting for it.
  */
-@Injectable()
-export class SubscriptionChangesConsumer implements OnApplicationBootstrap {
+@Controller()
+export class SubscriptionChangesConsumer {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly endpoints: DispatchEndpoints,
     private readonly scheduler: DeliveryScheduler,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'subscriptionChanges', group: 'endpoints', handle: (batch) => this.handle(batch) });
-  }
 
   /**
    * A deletion or a disabling is applied whatever its URL: it sends nothing, and losing it would
@@ -32,6 +27,7 @@ export class SubscriptionChangesConsumer implements OnApplicationBootstrap {
    * any URL the dispatcher holds, the key is what is wrong (not the messages), and the batch
    * waits (Unavailable) until the operator fixes it.
    */
+  @OnTopic('subscriptionChanges', { group: 'endpoints' })
   async handle(batch: Array<Inbound<'subscriptionChanges'>>): Promise<Array<Rejection<'subscriptionChanges'>>> {
     const sending = batch.filter((m) => SENDING.has(m.value.subscription.status));
     const unopenable = sending.filter((m) => !this.endpoints.opens(m.value.subscription.sealedCallbackUrl));

@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import type { AcceptedEvent, DeliveryRequest } from '@tripline/contracts';
-import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
@@ -18,10 +18,9 @@ import { isMeasured, observationOf, thresholdCandidate } from './threshold-trigg
  * then the offsets are committed. A redelivered batch yields the same delivery ids, which the
  * dispatcher de-duplicates.
  */
-@Injectable()
-export class EventsConsumer implements OnApplicationBootstrap {
+@Controller()
+export class EventsConsumer {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly publisher: TopicPublisher,
     private readonly index: TriggerSubscriptionIndex,
     private readonly catchUp: SubscriptionCatchUp,
@@ -29,10 +28,7 @@ export class EventsConsumer implements OnApplicationBootstrap {
     @Inject(EVALUATOR_ENV) private readonly env: EvaluatorEnv,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'events', group: 'events', handle: (batch) => this.handle(batch) });
-  }
-
+  @OnTopic('events', { group: 'events' })
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {
     const events = batch.map((m) => m.value);
     const direct = events.flatMap((event) => directCandidates(event, this.env.DELIVERY_MAX_COMPONENTS_BYTES));

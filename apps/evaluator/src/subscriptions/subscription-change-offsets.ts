@@ -1,6 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { KafkaConnection } from '@tripline/kafka';
-import type { Admin } from 'kafkajs';
 import { SUBSCRIPTION_CHANGES_GROUP } from './subscription-changes.consumer';
 
 /** Where a partition of the subscription changes topic starts and ends (the next offset to be written). */
@@ -26,33 +25,15 @@ export abstract class SubscriptionChangeOffsets {
  */
 @Injectable()
 export class KafkaSubscriptionChangeOffsets extends SubscriptionChangeOffsets {
-  private readonly logger = new Logger(KafkaSubscriptionChangeOffsets.name);
-  private admin?: Promise<Admin>;
-
   constructor(private readonly kafka: KafkaConnection) {
     super();
-    kafka.onClose(async () => (await this.admin)?.disconnect());
   }
 
-  async ends(): Promise<PartitionEnds[]> {
-    const admin = await this.connected();
-    const ends = await admin.fetchTopicOffsets(this.kafka.topicName('subscriptionChanges'));
-    return ends.map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }));
+  ends(): Promise<PartitionEnds[]> {
+    return this.kafka.partitionEnds('subscriptionChanges');
   }
 
-  async applied(): Promise<AppliedOffsets> {
-    const admin = await this.connected();
-    const topic = this.kafka.topicName('subscriptionChanges');
-    const [committed] = await admin.fetchOffsets({ groupId: this.kafka.groupId(SUBSCRIPTION_CHANGES_GROUP), topics: [topic] });
-    return new Map((committed?.partitions ?? []).filter((p) => p.offset !== '-1').map((p) => [p.partition, BigInt(p.offset)]));
-  }
-
-  private connected(): Promise<Admin> {
-    return (this.admin ??= (async () => {
-      const admin = this.kafka.kafka.admin();
-      await admin.connect();
-      this.logger.debug('admin connected');
-      return admin;
-    })());
+  applied(): Promise<AppliedOffsets> {
+    return this.kafka.committedOffsets('subscriptionChanges', SUBSCRIPTION_CHANGES_GROUP);
   }
 }

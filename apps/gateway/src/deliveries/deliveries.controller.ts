@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { DispatcherOutcome } from '@tripline/contracts';
 import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/service';
@@ -6,6 +6,7 @@ import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { DeliveriesPageDto, DeliveriesQuery, DeliveriesQueryDto, RecoveredDto, RecoverRequest, RecoverRequestDto, ResentDto } from './delivery.dtos';
+import { RequestTimedOutFilter } from '../request-timed-out.filter';
 import { DispatcherClient } from './dispatcher-client';
 
 const notFound = (what: string) => new HttpError('not_found', `no such ${what}`);
@@ -19,8 +20,9 @@ const UnknownId = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => 
 @ApiSecurity('apiKey')
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@UseFilters(RequestTimedOutFilter)
 export class DeliveriesController {
-  constructor(private readonly dispatcher: DispatcherClient) {}
+  constructor(@Inject(DispatcherClient) private readonly dispatcher: DispatcherClient) {}
 
   @Get('subscriptions/:id/deliveries')
   @ZodResponse({ status: 200, description: 'Newest first, each with every attempt', type: DeliveriesPageDto })

@@ -1,7 +1,7 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { AcceptedEvent, AcceptedEventOf } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
-import { TopicConsumers, type Inbound } from '@tripline/kafka';
+import { OnTopic, type Inbound } from '@tripline/kafka';
 
 /** The newest event per key: one row per key per statement (Postgres refuses to upsert a row twice). */
 function newestBy<T extends AcceptedEvent>(events: T[], key: (e: T) => string): T[] {
@@ -18,18 +18,14 @@ function newestBy<T extends AcceptedEvent>(events: T[], key: (e: T) => string): 
  * source, each segment's member count, each measure's value, and the run history. Built from
  * the events topic (its own consumer group); an older event never overwrites a newer one.
  */
-@Injectable()
-export class PlatformStateProjection implements OnApplicationBootstrap {
+@Controller()
+export class PlatformStateProjection {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly prisma: PrismaService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Off the callbacks' path: a read model a tenth of a second behind costs no one, fuller batches save the CPU they share.
-    await this.consumers.start({ topic: 'events', group: 'read-model', lingerMs: 100, handle: (batch) => this.handle(batch) });
-  }
-
+  // Off the callbacks' path: a read model a tenth of a second behind costs no one, fuller batches save the CPU they share.
+  @OnTopic('events', { group: 'read-model', lingerMs: 100 })
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {
     const events = batch.map((m) => m.value);
     const of = <T extends AcceptedEvent['type']>(type: T) => events.filter((e): e is AcceptedEventOf<T> => e.type === type);

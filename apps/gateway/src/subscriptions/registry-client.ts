@@ -1,26 +1,19 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { RegistryOutcome, RegistryQuestion } from '@tripline/contracts';
-import { KafkaConnection, RequestReplyClient, TopicConsumers, TopicPublisher } from '@tripline/kafka';
+import type { FactoryProvider } from '@nestjs/common';
+import { KafkaConnection, KafkaRequestClient, TopicConsumers, TopicPublisher } from '@tripline/kafka';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 
-/** Asks the registry, which alone owns subscriptions, over Kafka (see RequestReplyClient). */
-@Injectable()
-export class RegistryClient implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly client: RequestReplyClient<'registryRequests', 'registryReplies'>;
+/** Asks the registry, which alone owns subscriptions, over Kafka (see KafkaRequestClient). */
+export type RegistryClient = KafkaRequestClient<'registryRequests', 'registryReplies'>;
+export const RegistryClient = Symbol('RegistryClient');
 
-  constructor(kafka: KafkaConnection, consumers: TopicConsumers, publisher: TopicPublisher, @Inject(GATEWAY_ENV) env: GatewayEnv) {
-    this.client = new RequestReplyClient(kafka, consumers, publisher, { requests: 'registryRequests', replies: 'registryReplies', answeredBy: 'subscription registry' }, env.REGISTRY_TIMEOUT_MS);
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.client.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.client.stop();
-  }
-
-  ask(question: RegistryQuestion): Promise<RegistryOutcome> {
-    return this.client.ask<RegistryOutcome>(question);
-  }
-}
+export const registryClient: FactoryProvider<RegistryClient> = {
+  provide: RegistryClient,
+  inject: [KafkaConnection, TopicConsumers, TopicPublisher, GATEWAY_ENV],
+  useFactory: (kafka: KafkaConnection, consumers: TopicConsumers, publisher: TopicPublisher, env: GatewayEnv) =>
+    new KafkaRequestClient(kafka, consumers, publisher, {
+      requests: 'registryRequests',
+      replies: 'registryReplies',
+      answeredBy: 'subscription registry',
+      timeoutMs: env.REGISTRY_TIMEOUT_MS,
+    }),
+};

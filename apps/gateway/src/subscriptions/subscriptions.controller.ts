@@ -4,11 +4,13 @@ import {
   Delete,
   Get,
   HttpCode,
+  Inject,
   Param,
   ParseUUIDPipe,
   Post,
   Query,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { TriggerName, type RegistryOutcome } from '@tripline/contracts';
@@ -20,7 +22,8 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { RegistryClient } from './registry-client';
 import { subscribeBodyFor } from './subscribe-request';
-import { DispatcherClient } from '../deliveries/dispatcher-client';
+import { DispatcherClient, recoverDeliveries } from '../deliveries/dispatcher-client';
+import { RequestTimedOutFilter } from '../request-timed-out.filter';
 import { CallbackUrlCheck } from './callback-url-check';
 import { CallbackUrlSeal } from './callback-url-seal';
 import { SubscriptionLocation } from './subscription-location';
@@ -45,13 +48,14 @@ const UnknownId = new ParseUUIDPipe({ exceptionFactory: noSuchSubscription });
 @ApiSecurity('apiKey')
 @Controller('v1/subscriptions')
 @UseGuards(ApiKeyGuard)
+@UseFilters(RequestTimedOutFilter)
 export class SubscriptionsController {
   constructor(
-    private readonly registry: RegistryClient,
+    @Inject(RegistryClient) private readonly registry: RegistryClient,
     private readonly callbackUrls: CallbackUrlCheck,
     private readonly callbackUrlSeal: CallbackUrlSeal,
     private readonly secrets: SubscriptionSecretReader,
-    private readonly recovery: DispatcherClient,
+    @Inject(DispatcherClient) private readonly recovery: DispatcherClient,
     private readonly location: SubscriptionLocation,
   ) {}
 
@@ -120,7 +124,7 @@ export class SubscriptionsController {
   ): Promise<SubscriptionView> {
     const { subscription } = expectOutcome(await this.registry.ask({ kind: 'enable', tenantId, subscriptionId: id }), 'changed');
     if (!subscription) throw noSuchSubscription();
-    if (body.recoverSince) await this.recovery.recover(tenantId, id, body.recoverSince);
+    if (body.recoverSince) await recoverDeliveries(this.recovery, tenantId, id, body.recoverSince);
     return toView(subscription);
   }
 

@@ -1,6 +1,6 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { EventInput } from '@tripline/contracts';
-import { TopicConsumers, type Inbound, type Rejection } from '@tripline/kafka';
+import { OnTopic, type Inbound, type Rejection } from '@tripline/kafka';
 import { EventIntake } from '../events/event-intake';
 import { KnownTenants } from './known-tenants';
 
@@ -9,18 +9,14 @@ import { KnownTenants } from './known-tenants';
  * letter for a message that fails it) happens in TopicConsumers; here an unknown tenant is
  * refused too, and the rest goes the same way as events posted over HTTP.
  */
-@Injectable()
-export class IngestTopicConsumer implements OnApplicationBootstrap {
+@Controller()
+export class IngestTopicConsumer {
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly intake: EventIntake,
     private readonly tenants: KnownTenants,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ topic: 'ingest', group: 'ingest', handle: (batch) => this.handle(batch) });
-  }
-
+  @OnTopic('ingest', { group: 'ingest' })
   async handle(batch: Array<Inbound<'ingest'>>): Promise<Array<Rejection<'ingest'>>> {
     const known = await this.tenants.filterKnown(batch.map((m) => m.value.tenantId));
     const rejected: Array<Rejection<'ingest'>> = [];

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { TopicConsumers, type Inbound } from '@tripline/kafka';
+import { Controller, Logger } from '@nestjs/common';
+import { OnTopic, type Inbound } from '@tripline/kafka';
 import { SubscriptionChanges } from '../subscriptions/subscription-changes';
 import { SubscriptionStore } from '../subscriptions/subscription-store';
 
@@ -8,21 +8,17 @@ import { SubscriptionStore } from '../subscriptions/subscription-store';
  * that no longer exists; an endpoint that kept failing for too long was given up on by the
  * dispatcher. Either way the subscription is disabled, with the reason, and stops matching.
  */
-@Injectable()
-export class DeliveryOutcomesConsumer implements OnApplicationBootstrap {
+@Controller()
+export class DeliveryOutcomesConsumer {
   private readonly logger = new Logger(DeliveryOutcomesConsumer.name);
 
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Off the callbacks' path: fuller batches, fewer round trips.
-    await this.consumers.start({ topic: 'deliveryOutcomes', group: 'outcomes', lingerMs: 100, handle: (batch) => this.handle(batch) });
-  }
-
+  // Off the callbacks' path: fuller batches, fewer round trips.
+  @OnTopic('deliveryOutcomes', { group: 'outcomes', lingerMs: 100 })
   async handle(batch: Array<Inbound<'deliveryOutcomes'>>): Promise<void> {
     // One change per subscription, its latest: many deliveries to one dead flow end in the same batch.
     const changed = new Map<string, Parameters<SubscriptionChanges['publish']>[0][number]>();

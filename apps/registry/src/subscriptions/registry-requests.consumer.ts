@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
-import { TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
 import { CallbackUrls } from './callback-urls';
 import { SubscriptionChanges } from './subscription-changes';
 import { boundedPage } from './subscription-page';
@@ -11,28 +11,19 @@ import { SubscriptionLimitReached, SubscriptionStore } from './subscription-stor
  * tenant's requests are handled in order, one at a time. Within a batch: database first, then
  * the changes, then the replies, then (in TopicConsumers) the offset commit.
  */
-@Injectable()
-export class RegistryRequestsConsumer implements OnApplicationBootstrap {
+@Controller()
+export class RegistryRequestsConsumer {
   private readonly logger = new Logger(RegistryRequestsConsumer.name);
 
   constructor(
-    private readonly consumers: TopicConsumers,
     private readonly publisher: TopicPublisher,
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
     private readonly callbackUrls: CallbackUrls,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({
-      topic: 'registryRequests',
-      group: 'requests',
-      // A request older than the gateway's timeout has nobody waiting, but its effect still counts.
-      fromBeginning: true,
-      handle: (batch) => this.handle(batch),
-    });
-  }
-
+  // A request older than the gateway's timeout has nobody waiting, but its effect still counts.
+  @OnTopic('registryRequests', { group: 'requests', fromBeginning: true })
   async handle(batch: Array<Inbound<'registryRequests'>>): Promise<void> {
     const replies: RegistryReply[] = [];
     const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
