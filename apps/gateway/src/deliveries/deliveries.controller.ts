@@ -65,5 +65,5 @@ export class DeliveriesController {
 
 function expect<K extends DispatcherOutcome['kind']>(outcome: DispatcherOutcome, kind: K): Extract<DispatcherOutcome, { kind: K }> {
   if (outcome.kind === kind) return outcome as Extract<DispatcherOutcome, { kind: K }>;
-  throw new HttpError('internal', outcome.kind === 'failed' ? `dispatcher: ${outcome.message}` : 'unexpected answer from the dispatcher');
+  throw new HttpError('internal', 'unexpected answer from the dispatcher');
 }

@@ -21,6 +21,6 @@ export const dispatcherClient: FactoryProvider<DispatcherClient> = {
 /** Resends the subscription's failed deliveries created in [since, until). */
 export async function recoverDeliveries(dispatcher: DispatcherClient, tenantId: string, subscriptionId: string, since: string, until?: string): Promise<number> {
   const outcome = await dispatcher.ask({ kind: 'recover', tenantId, subscriptionId, since, until });
-  if (outcome.kind !== 'recovered') throw new Error(`dispatcher could not recover: ${outcome.kind === 'failed' ? outcome.message : outcome.kind}`);
+  if (outcome.kind !== 'recovered') throw new Error(`dispatcher could not recover: ${outcome.kind}`);
   return outcome.count;
 }

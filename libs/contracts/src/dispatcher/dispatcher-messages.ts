@@ -63,7 +63,6 @@ export const DispatcherOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deliveries'), deliveries: z.array(DeliveryView), next: z.tuple([IsoDateTime, z.uuid()]).nullable() }),
   z.object({ kind: z.literal('resent'), found: z.boolean() }),
   z.object({ kind: z.literal('recovered'), count: z.number().int() }),
-  z.object({ kind: z.literal('failed'), code: z.enum(['invalid_request', 'internal']), message: z.string() }),
 ]);
 export type DispatcherOutcome = z.infer<typeof DispatcherOutcome>;
 
