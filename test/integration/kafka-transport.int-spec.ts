@@ -2,7 +2,7 @@ import { Controller, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { DeliveryOutcome } from '@tripline/contracts';
 import { connectKafkaTransport, KafkaConnection, KafkaModule, OnTopic, type Inbound } from '@tripline/kafka';
-import { isolatedNamespace, testInfra, TestKafka } from '@tripline/testing';
+import { isolatedNamespace, testInfra, TestKafka, goneOutcome } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 
 const CLIENT_ID = 'tripline-transport-test';
@@ -43,17 +43,7 @@ describe('the Kafka transport, against the real Kafka', () => {
   const holding = new Promise<void>((resolve) => (entered = resolve));
   let release!: () => void;
 
-  const outcome = (n: number): DeliveryOutcome => ({
-    deliveryId: randomUUID(),
-    tenantId,
-    subscriptionId,
-    result: 'gone',
-    attempts: n,
-    lastStatusCode: 410,
-    lastError: null,
-    endpointDisabledReason: null,
-    completedAt: new Date().toISOString(),
-  });
+  const outcome = (n: number): DeliveryOutcome => goneOutcome(tenantId, subscriptionId, n);
 
   beforeAll(async () => {
     kafka = new TestKafka(namespace);

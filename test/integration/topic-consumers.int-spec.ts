@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from '@tripline/contracts';
-import { isolatedNamespace, testInfra, TestKafka } from '@tripline/testing';
+import { isolatedNamespace, testInfra, TestKafka, goneOutcome } from '@tripline/testing';
 import { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { KafkaConnection, TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
@@ -10,17 +10,7 @@ describe('topic consumers, against the real Kafka', () => {
   const tenantId = randomUUID();
   let kafka: TestKafka;
 
-  const outcome = (n: number, subscriptionId: string): DeliveryOutcome => ({
-    deliveryId: randomUUID(),
-    tenantId,
-    subscriptionId,
-    result: 'gone',
-    attempts: n,
-    lastStatusCode: 410,
-    lastError: null,
-    endpointDisabledReason: null,
-    completedAt: new Date().toISOString(),
-  });
+  const outcome = (n: number, subscriptionId: string): DeliveryOutcome => goneOutcome(tenantId, subscriptionId, n);
 
   /** A service's Kafka side, as a Nest app would hold it. */
   async function connect() {

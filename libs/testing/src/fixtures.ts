@@ -1,4 +1,4 @@
-import type { EventInput } from '@tripline/contracts';
+import type { DeliveryOutcome, EventInput } from '@tripline/contracts';
 import { randomUUID } from 'node:crypto';
 
 type EventOf<T extends EventInput['type']> = Extract<EventInput, { type: T }>;
@@ -91,4 +91,19 @@ export function unificationEvent(
 
 function at(minute: number): string {
   return new Date(Date.UTC(2026, 10, 26, 8, 0, 0) + minute * 60_000).toISOString();
+}
+
+/** A delivery's outcome as the dispatcher publishes it: a callback answered 410 after `attempts`. */
+export function goneOutcome(tenantId: string, subscriptionId: string, attempts: number): DeliveryOutcome {
+  return {
+    deliveryId: randomUUID(),
+    tenantId,
+    subscriptionId,
+    result: 'gone',
+    attempts,
+    lastStatusCode: 410,
+    lastError: null,
+    endpointDisabledReason: null,
+    completedAt: new Date().toISOString(),
+  };
 }
