@@ -107,6 +107,13 @@ describe('threshold triggers, against the real Kafka and Postgres', () => {
     ]);
   });
 
+  it('orders observations by instant whatever their offset, down to year 0000 in local time (year 1 in UTC)', async () => {
+    const sub = await subscribe('segment-threshold-crossed', 'seg-year-one', 26);
+    const at = (count: number, occurredAt: string) => ({ ...segmentEvent('seg-year-one', count, 0), occurredAt });
+    expect(await observe(at(26, '0001-01-01T00:00:00Z'))).toEqual([]);
+    expect(firings(await observe(at(46, '0000-12-31T21:40:00.123-02:20')))).toEqual([[sub, 26, 46]]);
+  });
+
   it('fires each subscription on one segment at its own threshold', async () => {
     const low = await subscribe('segment-threshold-crossed', 'seg-two', 100);
     const high = await subscribe('segment-threshold-crossed', 'seg-two', 200);

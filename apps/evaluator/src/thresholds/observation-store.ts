@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@tripline/db';
+import { PrismaService, utcMicros, utcTimestamp } from '@tripline/db';
 
 export type EntityKind = 'segment' | 'measure';
 
@@ -86,11 +86,11 @@ export class ObservationStore {
           continue;
         }
         const state = current.get(key);
-        const at = isoMicros(observation.occurredAt);
+        const at = utcMicros(observation.occurredAt);
         if (state && at <= state.micros) continue; // stale: an older (or equally old) observation
         const transition = { observation, previous: state?.value ?? null, current: observation.value };
         transitions.push(transition);
-        applied.push({ ...transition, occurredAt: observation.occurredAt });
+        applied.push({ ...transition, occurredAt: utcTimestamp(observation.occurredAt) });
         replays.set(`${key}|${observation.eventId}`, {
           tenant_id: observation.tenantId,
           entity_kind: observation.kind,
@@ -125,14 +125,4 @@ export class ObservationStore {
       return transitions;
     });
   }
-}
-
-/**
- * Microseconds since the epoch, the precision Postgres keeps: a JS Date holds milliseconds
- * only, so the sub-millisecond digits are read from the ISO string itself.
- */
-export function isoMicros(iso: string): bigint {
-  const ms = BigInt(new Date(iso).getTime());
-  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
-  return ms * 1000n + BigInt(fraction.slice(3, 6).padEnd(3, '0'));
 }

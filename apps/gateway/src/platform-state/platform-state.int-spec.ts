@@ -93,6 +93,21 @@ describe('the actions: the data platform as the events told it, against the real
     expect(segments.find((s: Json) => s.segmentId === 'seg-vip')).toMatchObject({ memberCount: 150, name: 'Segment seg-vip' });
   });
 
+  it('stores timestamps written with any offset, and keeps the newest by instant, not by how it is written', async () => {
+    const offsets = await createTenant('offsets');
+    const at = <E extends EventInput>(event: E, occurredAt: string): E => ({ ...event, occurredAt });
+    await happened(
+      offsets,
+      // Year 0000 in local time is year 1 in UTC: within the contract, and Postgres must take it.
+      refreshEvent({ dataSourceId: 'ds-year-one', startedAt: '0000-12-31T21:40:00-02:20', completedAt: '0000-12-31T21:40:00.123-02:20' }),
+      // 10:30+02:00 is 08:30 UTC: earlier than 09:00Z, though it sorts later as text.
+      at(measureEvent('m-offset', 2, 0), '2026-11-26T09:00:00Z'),
+      at(measureEvent('m-offset', 1, 0), '2026-11-26T10:30:00+02:00'),
+    );
+    expect((await get('/v1/data-sources', offsets.apiKey)).dataSources.map((d: Json) => d.dataSourceId)).toEqual(['ds-year-one']);
+    expect((await get('/v1/measures', offsets.apiKey)).measures.map((m: Json) => [m.measureId, m.value])).toEqual([['m-offset', 2]]);
+  });
+
   it('lists segments and measures as the pickers need them (id and name)', async () => {
     expect((await get('/v1/segments')).segments.map((s: Json) => [s.segmentId, s.name])).toEqual([
       ['seg-churn', 'Segment seg-churn'],

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { AcceptedEvent, AcceptedEventOf } from '@tripline/contracts';
-import { PrismaService } from '@tripline/db';
+import { PrismaService, utcMicros, utcTimestamp } from '@tripline/db';
 import { OnTopic, type Inbound } from '@tripline/kafka';
 
 /** The newest event per key: one row per key per statement (Postgres refuses to upsert a row twice). */
@@ -8,7 +8,7 @@ function newestBy<T extends AcceptedEvent>(events: T[], key: (e: T) => string): 
   const newest = new Map<string, T>();
   for (const e of events) {
     const seen = newest.get(key(e));
-    if (!seen || seen.occurredAt <= e.occurredAt) newest.set(key(e), e);
+    if (!seen || utcMicros(seen.occurredAt) <= utcMicros(e.occurredAt)) newest.set(key(e), e);
   }
   return [...newest.values()];
 }
@@ -47,9 +47,9 @@ export class PlatformStateProjection {
       INSERT INTO data_source_states (tenant_id, data_source_id, name, last_status, last_run_id, last_started_at, last_completed_at,
                                       last_error_code, last_error_message, last_event_id, last_occurred_at)
       SELECT * FROM unnest(${col((e) => e.tenantId)}::uuid[], ${col((e) => e.data.dataSourceId)}::text[], ${col((e) => e.data.dataSourceName)}::text[],
-        ${col((e) => e.data.status)}::text[], ${col((e) => e.data.runId)}::text[], ${col((e) => e.data.startedAt)}::timestamptz[],
-        ${col((e) => e.data.completedAt)}::timestamptz[], ${col((e) => e.data.error?.code ?? null)}::text[],
-        ${col((e) => e.data.error?.message ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => e.occurredAt)}::timestamptz[])
+        ${col((e) => e.data.status)}::text[], ${col((e) => e.data.runId)}::text[], ${col((e) => utcTimestamp(e.data.startedAt))}::timestamptz[],
+        ${col((e) => utcTimestamp(e.data.completedAt))}::timestamptz[], ${col((e) => e.data.error?.code ?? null)}::text[],
+        ${col((e) => e.data.error?.message ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => utcTimestamp(e.occurredAt))}::timestamptz[])
       ON CONFLICT (tenant_id, data_source_id) DO UPDATE SET
         name = EXCLUDED.name, last_status = EXCLUDED.last_status, last_run_id = EXCLUDED.last_run_id,
         last_started_at = EXCLUDED.last_started_at, last_completed_at = EXCLUDED.last_completed_at,
@@ -64,7 +64,7 @@ export class PlatformStateProjection {
     await this.prisma.$executeRaw`
       INSERT INTO segment_states (tenant_id, segment_id, name, member_count, last_run_id, last_event_id, last_occurred_at)
       SELECT * FROM unnest(${col((e) => e.tenantId)}::uuid[], ${col((e) => e.data.segmentId)}::text[], ${col((e) => e.data.segmentName)}::text[],
-        ${col((e) => e.data.memberCount)}::bigint[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => e.occurredAt)}::timestamptz[])
+        ${col((e) => e.data.memberCount)}::bigint[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => utcTimestamp(e.occurredAt))}::timestamptz[])
       ON CONFLICT (tenant_id, segment_id) DO UPDATE SET
         name = EXCLUDED.name, member_count = EXCLUDED.member_count, last_run_id = EXCLUDED.last_run_id,
         last_event_id = EXCLUDED.last_event_id, last_occurred_at = EXCLUDED.last_occurred_at
@@ -77,7 +77,7 @@ export class PlatformStateProjection {
     await this.prisma.$executeRaw`
       INSERT INTO measure_states (tenant_id, measure_id, name, value, last_run_id, last_event_id, last_occurred_at)
       SELECT * FROM unnest(${col((e) => e.tenantId)}::uuid[], ${col((e) => e.data.measureId)}::text[], ${col((e) => e.data.measureName)}::text[],
-        ${col((e) => e.data.value)}::float8[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => e.occurredAt)}::timestamptz[])
+        ${col((e) => e.data.value)}::float8[], ${col((e) => e.data.runId ?? null)}::text[], ${col((e) => e.id)}::text[], ${col((e) => utcTimestamp(e.occurredAt))}::timestamptz[])
       ON CONFLICT (tenant_id, measure_id) DO UPDATE SET
         name = EXCLUDED.name, value = EXCLUDED.value, last_run_id = EXCLUDED.last_run_id,
         last_event_id = EXCLUDED.last_event_id, last_occurred_at = EXCLUDED.last_occurred_at
@@ -91,8 +91,8 @@ export class PlatformStateProjection {
     await this.prisma.$executeRaw`
       INSERT INTO refresh_runs (tenant_id, kind, run_id, trigger, status, started_at, completed_at, components, stages, event_id)
       SELECT * FROM unnest(${col((r) => r.e.tenantId)}::uuid[], ${col((r) => r.kind)}::text[], ${col((r) => r.e.data.runId)}::text[],
-        ${col((r) => r.trigger)}::text[], ${col((r) => r.e.data.status)}::text[], ${col((r) => r.e.data.startedAt)}::timestamptz[],
-        ${col((r) => r.e.data.completedAt)}::timestamptz[], ${col((r) => JSON.stringify(r.components))}::jsonb[],
+        ${col((r) => r.trigger)}::text[], ${col((r) => r.e.data.status)}::text[], ${col((r) => utcTimestamp(r.e.data.startedAt))}::timestamptz[],
+        ${col((r) => utcTimestamp(r.e.data.completedAt))}::timestamptz[], ${col((r) => JSON.stringify(r.components))}::jsonb[],
         ${col((r) => (r.stages === null ? null : JSON.stringify(r.stages)))}::jsonb[], ${col((r) => r.e.id)}::text[])
       ON CONFLICT (tenant_id, kind, run_id) DO UPDATE SET
         trigger = EXCLUDED.trigger, status = EXCLUDED.status, started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at,
