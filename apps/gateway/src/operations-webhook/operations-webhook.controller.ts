@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { operationsWebhookId } from '@tripline/contracts';
 import { HttpError, ZodPipe } from '@tripline/service';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
@@ -42,6 +42,7 @@ export class OperationsWebhookController {
    */
   @Put()
   @ZodResponse({ status: 201, description: 'Made: the operations webhook and its signing secret', type: OperationsWebhookSetDto })
+  @ApiOkResponse({ description: 'It was set already: moved to this URL, made active again, or unchanged; the same secret', type: OperationsWebhookSetDto })
   async set(
     @CurrentTenant() tenantId: string,
     @Body(new ZodPipe(SetOperationsWebhook)) body: SetOperationsWebhookDto,

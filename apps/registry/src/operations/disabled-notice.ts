@@ -53,7 +53,6 @@ const MAX_TEXT = 4_000;
 
 /** Free text as the contracts store it: no NUL or other control characters but tab and line breaks, no lone surrogates, bounded. */
 export function storableText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const cleaned = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ').toWellFormed();
   return cleaned.length <= MAX_TEXT ? cleaned : `${cleaned.slice(0, MAX_TEXT - 1).toWellFormed()}…`;
 }
