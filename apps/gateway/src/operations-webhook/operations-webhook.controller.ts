@@ -13,7 +13,7 @@ import { expectOutcome } from '../subscriptions/registry-outcome';
 import { SubscriptionSecretReader } from '../subscriptions/subscription-secret-reader';
 import { SubscriptionDto } from '../subscriptions/subscription.dtos';
 import { toView, type SubscriptionView } from '../subscriptions/subscription-view';
-import { OperationsWebhookSetDto, SetOperationsWebhook, type SetOperationsWebhookDto } from './operations-webhook.dtos';
+import { OperationsWebhookSetDto, SetOperationsWebhook, SetOperationsWebhookDto } from './operations-webhook.dtos';
 
 const noOperationsWebhook = () => new HttpError('not_found', 'no operations webhook is set');
 
