@@ -252,12 +252,17 @@ export class DeliveryLog {
       last_status_code: number | null;
       last_error: string | null;
       disabled_reason: string | null;
+      failing_since: Date | null;
       completed_at: Date | null;
     }>({
       name: 'deliveries.pendingOutcomes',
+      // The endpoint's failing_since is still set when this outcome disabled it (only a
+      // success or a re-enabling clears it): the notice of the disabling says since when.
       text: `
-        SELECT id, tenant_id, subscription_id, status, attempt_count, last_status_code, last_error, disabled_reason, completed_at
-        FROM deliveries WHERE outcome_pending ORDER BY completed_at LIMIT $1`,
+        SELECT d.id, d.tenant_id, d.subscription_id, d.status, d.attempt_count, d.last_status_code, d.last_error, d.disabled_reason, d.completed_at,
+          CASE WHEN d.disabled_reason IS NOT NULL THEN e.failing_since END AS failing_since
+        FROM deliveries d LEFT JOIN dispatch_endpoints e ON e.subscription_id = d.subscription_id
+        WHERE d.outcome_pending ORDER BY d.completed_at LIMIT $1`,
       values: [limit],
     });
     return rows.map((row) => ({
@@ -269,6 +274,7 @@ export class DeliveryLog {
       lastStatusCode: row.last_status_code,
       lastError: row.last_error,
       endpointDisabledReason: row.disabled_reason,
+      endpointFailingSince: row.failing_since?.toISOString() ?? null,
       completedAt: (row.completed_at ?? new Date()).toISOString(),
     }));
   }

@@ -59,6 +59,23 @@ export class RegistryRequestsConsumer {
           throw error;
         }
       }
+      case 'set-operations-webhook': {
+        const callbackUrl = this.openCallbackUrl(request.sealedCallbackUrl);
+        if (typeof callbackUrl !== 'string') {
+          const message = callbackUrl.map((i) => `${i.path}: ${i.message}`).join('; ');
+          this.logger.warn(`refused operations webhook for tenant ${request.tenantId}: ${message}`);
+          return { kind: 'failed', code: 'invalid_request', message };
+        }
+        try {
+          const { subscription, created, change } = await this.store.setOperationsWebhook(request.tenantId, callbackUrl);
+          // Published even when nothing changed: a redelivered request must still reach the evaluator and dispatcher.
+          changes.push({ change: change ?? (subscription.version > 1 ? 'reactivated' : 'created'), subscription });
+          return { kind: 'subscribed', subscription, created };
+        } catch (error) {
+          if (error instanceof SubscriptionLimitReached) return { kind: 'failed', code: 'limit_reached', message: error.message };
+          throw error;
+        }
+      }
       case 'rotate-secret': {
         const rotated = await this.store.rotateSecret(request.tenantId, request.subscriptionId);
         if (rotated) changes.push({ change: 'secret-rotated', subscription: rotated });
