@@ -1,4 +1,5 @@
 import { Controller, Logger } from '@nestjs/common';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryRequest } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/kafka';
 import { CallbackUrls } from './callback-urls';
@@ -28,7 +29,8 @@ export class RegistryRequestsConsumer {
     const replies: Array<Outbound<'registryReplies'>> = [];
     const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
     for (const { value: request, trace } of batch) {
-      const outcome = await this.answer(request, changes);
+      // Answered one at a time, each within its request's trace: its statements are in it too.
+      const outcome = await context.with(trace ?? ROOT_CONTEXT, () => this.answer(request, changes));
       // Each reply goes back in its request's trace (undefined when tracing is off).
       replies.push({ key: request.replyTo, value: { requestId: request.requestId, replyTo: request.replyTo, outcome }, trace });
     }
