@@ -142,6 +142,27 @@ describe('Tripline end to end: one trace per event, across Kafka', () => {
     for (const p of paths) expect(String(stack.receiver.at(p)[0].headers.traceparent)).toContain(server.traceId);
   });
 
+  it('an event off the ingest topic starts its trace at ingestion, and reaches its callback attempt', async () => {
+    expect((await gateway('POST', '/v1/subscriptions/data-source-refresh-failed', { callbackUrl: stack.receiver.url('/via-kafka'), dataSourceId: 'ds-via-kafka' })).httpStatus).toBe(201);
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+    const event = refreshEvent({ dataSourceId: 'ds-via-kafka' });
+    await stack.kafka.publish('ingest', [{ key: `${stack.tenantId}:dataSource:ds-via-kafka`, value: { ...event, tenantId: stack.tenantId } }]);
+
+    const ingest = stack.kafka.topicName('ingest');
+    const trace = await otlp.waitFor((spans) => {
+      const taken = spans.find((s) => s.service === 'tripline-ingestion' && s.name === `process ${ingest}`);
+      const inTrace = taken && otlp.trace(taken.traceId);
+      return inTrace?.some((s) => s.name === 'callback attempt') ? inTrace : undefined;
+    });
+    const taken = trace.find((s) => s.name === `process ${ingest}`)!;
+    // The test's producer sent no traceparent: the trace starts where the message was taken in.
+    expect(taken.parentSpanId).toBe('');
+    const accepted = trace.find((s) => s.service === 'tripline-ingestion' && s.name === `publish ${stack.kafka.topicName('events')}`)!;
+    expect(parentOf(trace, accepted)).toBe(taken);
+    const attempt = trace.find((s) => s.name === 'callback attempt')!;
+    expect(ancestorsOf(trace, attempt).map((s) => s.service)).toEqual(expect.arrayContaining(['tripline-dispatcher', 'tripline-evaluator', 'tripline-ingestion']));
+  });
+
   it('with no OTLP endpoint set, a service loads no part of the SDK', () => {
     const tracing = path.resolve(__dirname, '../../dist/libs/tracing/src/index.js');
     const script = `
