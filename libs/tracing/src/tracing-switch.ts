@@ -20,6 +20,7 @@ export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
 }
 
 export interface TracingOptions {
+  /** Where to look for the endpoint that turns tracing on (default: process.env); the SDK itself reads process.env. */
   env?: NodeJS.ProcessEnv;
   /** Tests: where finished spans go instead of the OTLP exporter (a processor over an in-memory exporter). */
   spanProcessor?: SpanProcessor;
