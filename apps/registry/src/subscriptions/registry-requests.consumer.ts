@@ -1,6 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
-import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
-import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryRequest } from '@tripline/contracts';
+import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/kafka';
 import { CallbackUrls } from './callback-urls';
 import { SubscriptionChanges } from './subscription-changes';
 import { boundedPage } from './subscription-page';
@@ -25,17 +26,16 @@ export class RegistryRequestsConsumer {
   // A request older than the gateway's timeout has nobody waiting, but its effect still counts.
   @OnTopic('registryRequests', { group: 'requests', fromBeginning: true })
   async handle(batch: Array<Inbound<'registryRequests'>>): Promise<void> {
-    const replies: RegistryReply[] = [];
+    const replies: Array<Outbound<'registryReplies'>> = [];
     const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
-    for (const { value: request } of batch) {
-      const outcome = await this.answer(request, changes);
-      replies.push({ requestId: request.requestId, replyTo: request.replyTo, outcome });
+    for (const { value: request, trace } of batch) {
+      // Answered one at a time, each within its request's trace: its statements are in it too.
+      const outcome = await context.with(trace ?? ROOT_CONTEXT, () => this.answer(request, changes));
+      // Each reply goes back in its request's trace (undefined when tracing is off).
+      replies.push({ key: request.replyTo, value: { requestId: request.requestId, replyTo: request.replyTo, outcome }, trace });
     }
     await this.changes.publish(changes);
-    await this.publisher.publish(
-      'registryReplies',
-      replies.map((reply) => ({ key: reply.replyTo, value: reply })),
-    );
+    await this.publisher.publish('registryReplies', replies);
   }
 
   private async answer(request: RegistryRequest, changes: Parameters<SubscriptionChanges['publish']>[0]): Promise<RegistryOutcome> {
