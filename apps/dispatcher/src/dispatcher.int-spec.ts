@@ -216,6 +216,23 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     expect(outcomes.map((o) => o.deliveryId)).not.toContain(delivered.deliveryId);
   });
 
+  it('resends what a re-enabled endpoint missed, though the change that re-enabled it has not reached the dispatcher yet', async () => {
+    scripts.set('/re-enabled', [500, 500, 500]);
+    const { subscription } = await endpoint('/re-enabled');
+    const missed = request(subscription);
+    expect((await dispatch(missed))[0]).toMatchObject({ result: 'failed' });
+    const disabled: Subscription = { ...subscription, status: 'disabled', disabledReason: 'callbacks failed for 5.0 days without a success', version: 2 };
+    await kafka.publish('subscriptionChanges', [{ key: subscription.id, value: { change: 'disabled', subscription: disabled } }]);
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+
+    // The gateway re-enables it at the registry and asks at once for a resend; the 'enabled'
+    // change is not on the topic yet (it may be slower than the request on a busy broker).
+    const enabled: Subscription = { ...subscription, status: 'active', disabledReason: null, version: 3 };
+    const since = new Date(Date.now() - 60_000).toISOString();
+    expect(await ask({ kind: 'recover', tenantId: tenant, subscriptionId: subscription.id, since, current: enabled })).toEqual({ kind: 'recovered', count: 1 });
+    expect((await finalOutcomes([missed.deliveryId]))[0]).toMatchObject({ result: 'delivered' });
+  });
+
   it('records a connection error and retries it', async () => {
     const { subscription } = await endpoint('/nowhere', { callbackUrl: 'http://127.0.0.1:9/unreachable' });
     const req = request(subscription);

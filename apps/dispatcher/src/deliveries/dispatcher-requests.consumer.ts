@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { DispatcherOutcome, DispatcherRequest } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/kafka';
+import { DispatchEndpoints } from '../endpoints/dispatch-endpoints';
 import { DeliveryQueries } from './delivery-queries';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -11,6 +12,7 @@ export class DispatcherRequestsConsumer {
     private readonly publisher: TopicPublisher,
     private readonly queries: DeliveryQueries,
     private readonly scheduler: DeliveryScheduler,
+    private readonly endpoints: DispatchEndpoints,
   ) {}
 
   @OnTopic('dispatcherRequests', { group: 'requests' })
@@ -30,8 +32,16 @@ export class DispatcherRequestsConsumer {
         return { kind: 'deliveries', ...(await this.queries.list(request.tenantId, request.subscriptionId, request.limit, request.status, request.before)) };
       case 'resend':
         return { kind: 'resent', found: await this.queries.resend(request.tenantId, request.deliveryId) };
-      case 'recover':
+      case 'recover': {
+        // Re-enabled a moment ago: its subscription change may still be on its way to this
+        // dispatcher, which would fail the resent deliveries against the endpoint it holds as
+        // disabled. The registry's own snapshot is applied first (only if newer, like the change).
+        const current = request.current;
+        if (current && current.tenantId === request.tenantId && current.id === request.subscriptionId && this.endpoints.opens(current.sealedCallbackUrl)) {
+          await this.endpoints.apply([current]);
+        }
         return { kind: 'recovered', count: await this.queries.recover(request.tenantId, request.subscriptionId, request.since, request.until) };
+      }
     }
   }
 }

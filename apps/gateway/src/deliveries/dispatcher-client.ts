@@ -1,4 +1,5 @@
 import type { FactoryProvider } from '@nestjs/common';
+import type { Subscription } from '@tripline/contracts';
 import { KafkaConnection, KafkaRequestClient, TopicConsumers, TopicPublisher } from '@tripline/kafka';
 import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
 
@@ -18,9 +19,18 @@ export const dispatcherClient: FactoryProvider<DispatcherClient> = {
     }),
 };
 
-/** Resends the subscription's failed deliveries created in [since, until). */
-export async function recoverDeliveries(dispatcher: DispatcherClient, tenantId: string, subscriptionId: string, since: string, until?: string): Promise<number> {
-  const outcome = await dispatcher.ask({ kind: 'recover', tenantId, subscriptionId, since, until });
+/**
+ * Resends the subscription's failed deliveries created in [since, until). `current`: the
+ * subscription as the registry just wrote it, when the resend follows a change to it (enable).
+ */
+export async function recoverDeliveries(
+  dispatcher: DispatcherClient,
+  tenantId: string,
+  subscriptionId: string,
+  window: { since: string; until?: string },
+  current?: Subscription,
+): Promise<number> {
+  const outcome = await dispatcher.ask({ kind: 'recover', tenantId, subscriptionId, ...window, current });
   if (outcome.kind !== 'recovered') throw new Error(`dispatcher could not recover: ${outcome.kind}`);
   return outcome.count;
 }

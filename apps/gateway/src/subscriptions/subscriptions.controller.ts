@@ -125,7 +125,7 @@ export class SubscriptionsController {
   ): Promise<SubscriptionView> {
     const { subscription } = expectOutcome(await this.registry.ask({ kind: 'enable', tenantId, subscriptionId: id }), 'changed');
     if (!subscription) throw noSuchSubscription();
-    if (body.recoverSince) await recoverDeliveries(this.recovery, tenantId, id, body.recoverSince);
+    if (body.recoverSince) await recoverDeliveries(this.recovery, tenantId, id, { since: body.recoverSince }, subscription);
     return toView(subscription);
   }
 

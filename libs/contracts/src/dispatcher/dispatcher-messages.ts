@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExternalId, IsoDateTime, TenantId } from '../common';
+import { Subscription } from '../subscriptions/subscription';
 
 /** The gateway asks the dispatcher, which alone owns deliveries, as it asks the registry. */
 const addressing = { requestId: z.uuid(), replyTo: z.string().min(1).max(200), tenantId: TenantId };
@@ -18,7 +19,19 @@ export const DispatcherRequest = z.discriminatedUnion('kind', [
     before: z.tuple([IsoDateTime, z.uuid()]).optional(),
   }),
   z.object({ ...addressing, kind: z.literal('resend'), deliveryId: z.uuid() }),
-  z.object({ ...addressing, kind: z.literal('recover'), subscriptionId: z.uuid(), since: IsoDateTime, until: IsoDateTime.optional() }),
+  z.object({
+    ...addressing,
+    kind: z.literal('recover'),
+    subscriptionId: z.uuid(),
+    since: IsoDateTime,
+    until: IsoDateTime.optional(),
+    /**
+     * The subscription as the registry has just written it (re-enabled): the dispatcher applies it
+     * before resending, as it would the subscription change still on its way, so the resent
+     * deliveries never meet an endpoint it still holds as disabled.
+     */
+    current: Subscription.optional(),
+  }),
 ]);
 export type DispatcherRequest = z.infer<typeof DispatcherRequest>;
 export type DispatcherQuestion = z.input<typeof DispatcherRequest> extends infer R ? (R extends unknown ? Omit<R, 'requestId' | 'replyTo'> : never) : never;
