@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DeadLetter, TopicId } from '@tripline/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { deadLetterFor } from './dead-letters';
+import type { DeadLetterCategory } from './kafka-signals';
 import { DEFAULT_BACKOFF_MS, handleIsolated } from './poison-isolation';
 import { decode, type Inbound } from './inbound-message';
 import { KafkaConnection } from './kafka-connection';
@@ -89,6 +90,8 @@ interface GatheredBatch {
 export class TopicConsumers {
   private readonly logger = new Logger(TopicConsumers.name);
   private readonly running = new Map<string, ConsumerState>();
+  /** What each running consumer reads, for its lag. */
+  private readonly subscriptions = new Map<string, { topic: TopicId; group: string }>();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -105,10 +108,11 @@ export class TopicConsumers {
       closed: false,
       gathered: [],
       handling: new Set(),
-      committer: new OffsetCommitter(topic, () => state.consumer, this.logger),
+      committer: new OffsetCommitter(topic, () => state.consumer, this.logger, () => this.connection.signals.clientError('commit')),
       stop: () => Promise.resolve(),
     };
     this.running.set(groupId, state);
+    this.subscriptions.set(groupId, { topic: spec.topic, group: spec.group });
     let stopping: Promise<void> | undefined;
     state.stop = () =>
       (stopping ??= (async () => {
@@ -119,6 +123,7 @@ export class TopicConsumers {
         await state.committer.close(CLOSING_COMMIT_MS);
         await state.consumer.disconnect();
         this.running.delete(groupId);
+        this.subscriptions.delete(groupId);
       })());
     this.connection.onClose(state.stop);
     await this.run(spec, groupId, state);
@@ -148,6 +153,7 @@ export class TopicConsumers {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       state.crashed = true;
+      this.connection.signals.clientError('consume');
       this.logger.error(`consumer ${groupId} crashed: ${event.payload.error.message}`);
       // kafkajs restarts a consumer after retriable errors only. After others (seen when the
       // broker restarts: "Failed to find group coordinator") it would stay stopped for good,
@@ -190,6 +196,11 @@ export class TopicConsumers {
     await Promise.all([...this.running.values()].map((state) => state.stop().catch(() => undefined)));
   }
 
+  /** The topic and group (as `ConsumerSpec` names it) of every running consumer. */
+  get consumed(): Array<{ topic: TopicId; group: string }> {
+    return [...this.subscriptions.values()];
+  }
+
   /** Ready once every consumer has joined its group and none has crashed for good. */
   get ready(): boolean {
     return [...this.running.values()].every((s) => s.joined && !s.crashed);
@@ -229,12 +240,16 @@ export class TopicConsumers {
     if (live.length === 0) return;
     const valid: Array<Inbound<T>> = [];
     const dead: DeadLetter[] = [];
+    const categories: DeadLetterCategory[] = [];
     const sourceOf = (partition: number) => ({ topic: live[0].batch.topic, partition, consumerGroup: groupId });
     for (const { batch } of live) {
       for (const raw of batch.messages) {
         const decoded = decode(spec.topic, batch.partition, raw);
         if (decoded.ok) valid.push(decoded.message);
-        else dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
+        else {
+          dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
+          categories.push('invalid');
+        }
       }
     }
 
@@ -244,9 +259,12 @@ export class TopicConsumers {
         backoffMs: DEFAULT_BACKOFF_MS,
         heartbeat,
       });
-      for (const { message, reason } of rejected) {
+      for (const { message, reason, failed } of rejected) {
         const raw = live.find((p) => p.batch.partition === message.partition)?.batch.messages.find((m) => m.offset === message.offset);
-        if (raw) dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));
+        if (raw) {
+          dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));
+          categories.push(failed ? 'failed' : 'refused');
+        }
       }
     }
     if (dead.length > 0) {
@@ -255,6 +273,7 @@ export class TopicConsumers {
         dead.map((letter) => ({ key: letter.key ?? `${letter.source.topic}:${letter.source.partition}`, value: letter })),
       );
       for (const letter of dead) this.logger.warn(`dead-lettered ${letter.source.topic}@${letter.source.offset}: ${letter.reason}`);
+      for (const category of new Set(categories)) this.connection.signals.deadLettered(spec.topic, category, categories.filter((c) => c === category).length);
     }
 
     // Resolving moves this consumer's fetch position; committing records it for the group, in

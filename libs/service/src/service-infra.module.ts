@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DbModule } from '@tripline/db';
 import { KafkaModule } from '@tripline/kafka';
+import { MetricsModule } from '@tripline/metrics';
 import { HealthModule } from './health.module';
+import { InfraMetrics } from './infra-metrics';
+import { MetricsController } from './metrics.controller';
 
 interface InfraEnv {
   KAFKA_BROKERS: string[];
@@ -10,13 +13,18 @@ interface InfraEnv {
   DATABASE_URL: string;
 }
 
-/** What every service stands on: its Kafka client, the database, and the health endpoints. */
+/**
+ * What every service stands on: its Kafka client, the database, the health endpoints, and its
+ * metrics (a registry of its own, scraped at `GET /metrics`).
+ */
 @Module({})
 export class ServiceInfraModule {
   static forService(clientId: string, env: InfraEnv): DynamicModule {
     return {
       module: ServiceInfraModule,
-      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule],
+      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule, MetricsModule],
+      controllers: [MetricsController],
+      providers: [InfraMetrics],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
 import { TopicPublisher } from '@tripline/kafka';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
+import { IntakeMetrics } from './intake-metrics';
 
 /** An event too large to travel: its place in the request and its size as it would be published. */
 export interface OversizedEvent {
@@ -19,6 +20,7 @@ export class EventIntake {
   constructor(
     private readonly publisher: TopicPublisher,
     @Inject(INGESTION_ENV) private readonly env: IngestionEnv,
+    readonly metrics: IntakeMetrics,
   ) {}
 
   get maxEventBytes(): number {
@@ -46,6 +48,7 @@ export class EventIntake {
       'events',
       accepted.map((event) => ({ key: eventPartitionKey(event), value: event })),
     );
+    this.metrics.published(source, accepted);
     return accepted.length;
   }
 

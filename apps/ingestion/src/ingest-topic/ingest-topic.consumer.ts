@@ -25,11 +25,13 @@ export class IngestTopicConsumer {
       const { tenantId, ...event } = message.value;
       if (!known.has(tenantId)) {
         rejected.push({ message, reason: `unknown tenantId ${tenantId}` });
+        this.intake.metrics.refused('kafka', 'unknown_tenant');
         continue;
       }
       const [tooLarge] = this.intake.oversized(tenantId, [event], 'kafka');
       if (tooLarge) {
         rejected.push({ message, reason: `the event is ${tooLarge.bytes} bytes as published; the limit is ${this.intake.maxEventBytes} bytes (INGEST_MAX_EVENT_BYTES)` });
+        this.intake.metrics.refused('kafka', 'too_large');
         continue;
       }
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);

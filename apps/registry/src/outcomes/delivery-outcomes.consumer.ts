@@ -1,5 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { OnTopic, type Inbound } from '@tripline/kafka';
+import { MetricsRegistry } from '@tripline/metrics';
+import type { Counter } from 'prom-client';
 import { SubscriptionChanges } from '../subscriptions/subscription-changes';
 import { SubscriptionStore } from '../subscriptions/subscription-store';
 
@@ -11,11 +13,16 @@ import { SubscriptionStore } from '../subscriptions/subscription-store';
 @Controller()
 export class DeliveryOutcomesConsumer {
   private readonly logger = new Logger(DeliveryOutcomesConsumer.name);
+  /** Subscriptions disabled by this consumer (counted when the disabling is new, so a redelivery does not count again). */
+  private readonly disabledCount: Counter<'reason'>;
 
   constructor(
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.disabledCount = metrics.counter('subscriptionsDisabled');
+  }
 
   // Off the callbacks' path: fuller batches, fewer round trips.
   @OnTopic('deliveryOutcomes', { group: 'outcomes', lingerMs: 100 })
@@ -37,7 +44,10 @@ export class DeliveryOutcomesConsumer {
       if (!disabled) continue;
       // Published even when it was disabled already: this batch may be a redelivery whose first handling never published it.
       changed.set(disabled.subscription.id, { change: 'disabled', subscription: disabled.subscription });
-      if (disabled.changedNow) this.logger.log(`disabled subscription ${disabled.subscription.id}: ${reason}`);
+      if (disabled.changedNow) {
+        this.disabledCount.inc({ reason: outcome.result === 'gone' ? 'gone' : 'failing' });
+        this.logger.log(`disabled subscription ${disabled.subscription.id}: ${reason}`);
+      }
     }
     await this.changes.publish([...changed.values()]);
   }

@@ -1,0 +1,79 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { topics } from '@tripline/contracts';
+import { PrismaService } from '@tripline/db';
+import { KafkaConnection, TopicConsumers } from '@tripline/kafka';
+import { MetricsRegistry } from '@tripline/metrics';
+import type { Gauge } from 'prom-client';
+
+/** A scrape must answer even with the broker gone: the lag read gives up after this. */
+const LAG_READ_TIMEOUT_MS = 2_000;
+
+export interface PartitionLag {
+  group: string;
+  topic: string;
+  partition: string;
+  lag: number;
+}
+
+/**
+ * The metrics every service has, whatever it does: its dead letters, its Kafka and Postgres
+ * client failures (counted as they happen, from the libs' signals) and its consumer groups' lag
+ * (read from the broker at scrape time: two admin requests per consumer, the partitions' ends
+ * and the group's committed offsets, on the connection KafkaConnection keeps open for that).
+ */
+@Injectable()
+export class InfraMetrics implements OnModuleInit {
+  private readonly logger = new Logger(InfraMetrics.name);
+
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    private readonly kafka: KafkaConnection,
+    private readonly consumers: TopicConsumers,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  onModuleInit(): void {
+    const deadLetters = this.metrics.counter('deadLetters');
+    const kafkaErrors = this.metrics.counter('kafkaClientErrors');
+    const postgresErrors = this.metrics.counter('postgresClientErrors');
+    this.kafka.signals.onDeadLetters((topic, reason, count) => deadLetters.inc({ topic: topics[topic].name, reason }, count));
+    this.kafka.signals.onClientError((operation) => kafkaErrors.inc({ operation }));
+    this.prisma.onClientError((kind) => postgresErrors.inc({ kind }));
+    this.metrics.gauge('consumerLag', (gauge) => this.setLag(gauge));
+  }
+
+  private async setLag(gauge: Gauge<'group' | 'topic' | 'partition'>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const lags = await Promise.race([
+        this.readLag(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${LAG_READ_TIMEOUT_MS} ms`)), LAG_READ_TIMEOUT_MS))),
+      ]);
+      gauge.reset();
+      for (const { lag, ...labels } of lags) gauge.set(labels, lag);
+    } catch (error) {
+      // Unknown is shown as absent, not as the last value read.
+      gauge.reset();
+      this.kafka.signals.clientError('admin');
+      this.logger.warn(`reading consumer lag failed: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async readLag(): Promise<PartitionLag[]> {
+    const perConsumer = await Promise.all(
+      this.consumers.consumed.map(async ({ topic, group }) => {
+        const [ends, committed] = await Promise.all([this.kafka.partitionEnds(topic), this.kafka.committedOffsets(topic, group)]);
+        return ends.map(({ partition, low, high }) => ({
+          group: this.kafka.groupId(group),
+          topic: topics[topic].name,
+          partition: String(partition),
+          // A partition the group never committed is behind by all it holds.
+          lag: Number(high - (committed.get(partition) ?? low)),
+        }));
+      }),
+    );
+    return perConsumer.flat();
+  }
+}
