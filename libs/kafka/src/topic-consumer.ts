@@ -91,7 +91,7 @@ export class TopicConsumers {
   private readonly logger = new Logger(TopicConsumers.name);
   private readonly running = new Map<string, ConsumerState>();
   /** What each running consumer reads, for its lag. */
-  private readonly subscriptions = new Map<string, { topic: TopicId; group: string }>();
+  private readonly subscriptions = new Map<string, { topic: TopicId; group: string; fromBeginning: boolean }>();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -112,7 +112,7 @@ export class TopicConsumers {
       stop: () => Promise.resolve(),
     };
     this.running.set(groupId, state);
-    this.subscriptions.set(groupId, { topic: spec.topic, group: spec.group });
+    this.subscriptions.set(groupId, { topic: spec.topic, group: spec.group, fromBeginning: spec.fromBeginning ?? true });
     let stopping: Promise<void> | undefined;
     state.stop = () =>
       (stopping ??= (async () => {
@@ -196,8 +196,8 @@ export class TopicConsumers {
     await Promise.all([...this.running.values()].map((state) => state.stop().catch(() => undefined)));
   }
 
-  /** The topic and group (as `ConsumerSpec` names it) of every running consumer. */
-  get consumed(): Array<{ topic: TopicId; group: string }> {
+  /** The topic and group (as `ConsumerSpec` names it) of every running consumer, and where it starts without a commit. */
+  get consumed(): Array<{ topic: TopicId; group: string; fromBeginning: boolean }> {
     return [...this.subscriptions.values()];
   }
 

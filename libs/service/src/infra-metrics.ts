@@ -63,14 +63,15 @@ export class InfraMetrics implements OnModuleInit {
 
   async readLag(): Promise<PartitionLag[]> {
     const perConsumer = await Promise.all(
-      this.consumers.consumed.map(async ({ topic, group }) => {
+      this.consumers.consumed.map(async ({ topic, group, fromBeginning }) => {
         const [ends, committed] = await Promise.all([this.kafka.partitionEnds(topic), this.kafka.committedOffsets(topic, group)]);
         return ends.map(({ partition, low, high }) => ({
           group: this.kafka.groupId(group),
           topic: topics[topic].name,
           partition: String(partition),
-          // A partition the group never committed is behind by all it holds.
-          lag: Number(high - (committed.get(partition) ?? low)),
+          // A partition the group never committed is behind by all it holds, or by nothing for a
+          // consumer that starts at the end (the gateway's replies: only what comes after it counts).
+          lag: Number(high - (committed.get(partition) ?? (fromBeginning ? low : high))),
         }));
       }),
     );
