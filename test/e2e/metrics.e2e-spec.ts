@@ -123,8 +123,9 @@ describe('Tripline end to end: metrics', () => {
   });
 
   it('reads the schedule gauges from the database at scrape time', () => {
+    // The database's counts, not this stack's: exact while no other stack shares the database (e2e files run one at a time).
     expect(delta('dispatcher', 'tripline_endpoints_disabled')).toBe(1);
-    // The database's counts, not this stack's: earlier specs may have left deliveries pending in it.
+    // Earlier specs may have left deliveries pending in it.
     for (const name of ['tripline_deliveries_due', 'tripline_deliveries_in_flight']) {
       const [gauge, ...more] = after.dispatcher.find(name);
       expect(more).toEqual([]);
@@ -157,8 +158,6 @@ describe('Tripline end to end: metrics', () => {
       expect(scrape.types.get('nodejs_eventloop_lag_seconds')).toBe('gauge');
       expect(scrape.types.get('tripline_kafka_client_errors_total')).toBe('counter');
       expect(scrape.types.get('tripline_postgres_client_errors_total')).toBe('counter');
-      expect(delta(service, 'tripline_kafka_client_errors_total')).toBe(0);
-      expect(delta(service, 'tripline_postgres_client_errors_total')).toBe(0);
       for (const id of [stack.tenantId, ...Object.values(subscriptionIds)]) expect(scrape.text).not.toContain(id);
     }
   });
