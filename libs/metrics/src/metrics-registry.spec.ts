@@ -68,18 +68,32 @@ describe('tally', () => {
 });
 
 describe('sharedSample', () => {
-  it('runs one read for the gauges of one scrape, and reads again after a failure', async () => {
+  it('runs one read for the gauges of one scrape, and reads again for the next scrape, however soon', async () => {
     let reads = 0;
+    const sample = sharedSample(async () => ++reads);
+    expect(await Promise.all([sample(), sample(), sample()])).toEqual([1, 1, 1]);
+    expect(await Promise.all([sample(), sample()])).toEqual([2, 2]);
+  });
+
+  it('is read once per scrape by the gauges it feeds (prom-client asks them all at once)', async () => {
+    const metrics = new MetricsRegistry({ defaultMetrics: false });
+    let reads = 0;
+    const sample = sharedSample(async () => ({ due: ++reads, inFlight: 10 * reads }));
+    metrics.gauge('deliveriesDue', async (g) => g.set((await sample()).due));
+    metrics.gauge('deliveriesInFlight', async (g) => g.set((await sample()).inFlight));
+    expect(await metrics.exposition()).toMatch(/tripline_deliveries_due 1\n[\s\S]*tripline_deliveries_in_flight 10\n/);
+    expect(await metrics.exposition()).toMatch(/tripline_deliveries_due 2\n[\s\S]*tripline_deliveries_in_flight 20\n/);
+    expect(reads).toBe(2);
+  });
+
+  it('reads again after a failed read', async () => {
     let fail = true;
     const sample = sharedSample(async () => {
-      reads++;
       if (fail) throw new Error('down');
-      return reads;
-    }, 60_000);
+      return 'up';
+    });
     await expect(Promise.all([sample(), sample()])).rejects.toThrow('down');
-    expect(reads).toBe(1);
     fail = false;
-    expect(await Promise.all([sample(), sample(), sample()])).toEqual([2, 2, 2]);
-    expect(reads).toBe(2);
+    expect(await sample()).toBe('up');
   });
 });

@@ -1,19 +1,19 @@
 /**
- * One read shared by the gauges it feeds: a scrape asks every gauge at once, and three gauges
- * set from one query must run that query once, not three times. A read in progress, or finished
- * less than `reuseMs` ago, is reused.
+ * One read shared by the gauges it feeds: a scrape asks every gauge at once (prom-client starts
+ * every metric's collect in the same tick), and three gauges set from one query must run that
+ * query once, not three times. A read in progress is shared; once it settles, the next scrape
+ * reads again (a window of reuse would hand a quick second scrape the first one's values).
  */
-export function sharedSample<T>(read: () => Promise<T>, reuseMs = 1_000): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
+export function sharedSample<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
   return () => {
-    const now = Date.now();
-    if (last && now - last.at < reuseMs) return last.value;
+    if (inFlight) return inFlight;
     const value = read();
-    last = { at: now, value };
-    // A failed read is not reused: the next scrape tries again.
-    value.catch(() => {
-      if (last?.value === value) last = undefined;
-    });
+    inFlight = value;
+    const settled = () => {
+      if (inFlight === value) inFlight = undefined;
+    };
+    value.then(settled, settled);
     return value;
   };
 }

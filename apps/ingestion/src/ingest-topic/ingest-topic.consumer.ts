@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import type { EventInput } from '@tripline/contracts';
 import { OnTopic, type Inbound, type Rejection } from '@tripline/kafka';
 import { EventIntake } from '../events/event-intake';
+import type { RefusalReason } from '../events/intake-metrics';
 import { KnownTenants } from './known-tenants';
 
 /**
@@ -20,23 +21,27 @@ export class IngestTopicConsumer {
   async handle(batch: Array<Inbound<'ingest'>>): Promise<Array<Rejection<'ingest'>>> {
     const known = await this.tenants.filterKnown(batch.map((m) => m.value.tenantId));
     const rejected: Array<Rejection<'ingest'>> = [];
+    const refusals: RefusalReason[] = [];
     const byTenant = new Map<string, EventInput[]>();
     for (const message of batch) {
       const { tenantId, ...event } = message.value;
       if (!known.has(tenantId)) {
         rejected.push({ message, reason: `unknown tenantId ${tenantId}` });
-        this.intake.metrics.refused('kafka', 'unknown_tenant');
+        refusals.push('unknown_tenant');
         continue;
       }
       const [tooLarge] = this.intake.oversized(tenantId, [event], 'kafka');
       if (tooLarge) {
         rejected.push({ message, reason: `the event is ${tooLarge.bytes} bytes as published; the limit is ${this.intake.maxEventBytes} bytes (INGEST_MAX_EVENT_BYTES)` });
-        this.intake.metrics.refused('kafka', 'too_large');
+        refusals.push('too_large');
         continue;
       }
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);
     }
     await Promise.all([...byTenant].map(([tenantId, events]) => this.intake.accept(tenantId, events, 'kafka')));
+    // Counted only once this call succeeded: a part that failed is handled again (poison
+    // isolation), and its refusals with it.
+    for (const reason of new Set(refusals)) this.intake.metrics.refused('kafka', reason, refusals.filter((r) => r === reason).length);
     return rejected;
   }
 }
