@@ -65,16 +65,25 @@ export class InfraMetrics implements OnModuleInit {
     const perConsumer = await Promise.all(
       this.consumers.consumed.map(async ({ topic, group, fromBeginning }) => {
         const [ends, committed] = await Promise.all([this.kafka.partitionEnds(topic), this.kafka.committedOffsets(topic, group)]);
-        return ends.map(({ partition, low, high }) => ({
+        return ends.map((end) => ({
           group: this.kafka.groupId(group),
           topic: topics[topic].name,
-          partition: String(partition),
-          // A partition the group never committed is behind by all it holds, or by nothing for a
-          // consumer that starts at the end (the gateway's replies: only what comes after it counts).
-          lag: Number(high - (committed.get(partition) ?? (fromBeginning ? low : high))),
+          partition: String(end.partition),
+          lag: partitionLag(end, committed.get(end.partition), fromBeginning),
         }));
       }),
     );
     return perConsumer.flat();
   }
+}
+
+/**
+ * How many messages of a partition the group has not committed: from its committed offset to the
+ * partition's end. A partition it never committed is behind by all it holds, or by nothing for a
+ * consumer that starts at the end (the gateway's replies: only what comes after it counts).
+ */
+export function partitionLag(end: { low: bigint; high: bigint }, committed: bigint | undefined, fromBeginning: boolean): number {
+  const from = committed ?? (fromBeginning ? end.low : end.high);
+  // A committed offset below the partition's start (retention deleted what it had not read) counts from the start.
+  return Number(end.high - (from < end.low ? end.low : from));
 }
