@@ -14,11 +14,12 @@ const shared = [
   { sourceTag: 'scope:callback-policy', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:secrets', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:tracing', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:kafka', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:tracing'] },
   { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:config'] },
-  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:tracing'] },
+  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:tracing', 'scope:metrics'] },
   { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:db', 'scope:service', 'scope:config'] },
-  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:service', 'scope:tenancy', 'scope:secrets', 'scope:tracing'] },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:service', 'scope:tenancy', 'scope:secrets', 'scope:tracing', 'scope:metrics'] },
 ];
 const productionOnly = ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher'].map((app) => ({
   sourceTag: `scope:${app}`,

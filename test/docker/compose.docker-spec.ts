@@ -32,6 +32,12 @@ describe('docker-compose.yml, read by Compose itself', () => {
       expect(services.stdout.trim().split('\n').sort()).toEqual(SERVICES);
     });
 
+    it('adds Prometheus and Grafana with the observability profile, and only then', () => {
+      const services = compose(c, ['--profile', 'observability', 'config', '--services'], readmeComposeVariables());
+      expect({ status: services.status, stderr: services.stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/error/i) });
+      expect(services.stdout.trim().split('\n').sort()).toEqual([...SERVICES, 'grafana', 'prometheus'].sort());
+    });
+
     it('refuses to start without the secrets key, and says which variable to set', () => {
       const { TRIPLINE_SECRETS_KEY: _left, ...vars } = readmeComposeVariables();
       const checked = compose(c, ['config', '--quiet'], vars);

@@ -5,6 +5,7 @@ import { AttemptRecorder } from './deliveries/attempt-recorder';
 import { DeliveriesConsumer } from './deliveries/deliveries.consumer';
 import { DeliveryAttempt } from './deliveries/delivery-attempt';
 import { DeliveryLog } from './deliveries/delivery-log';
+import { DeliveryMetrics } from './deliveries/delivery-metrics';
 import { DeliveryQueries } from './deliveries/delivery-queries';
 import { DeliveryScheduler } from './deliveries/delivery-scheduler';
 import { DispatcherRequestsConsumer } from './deliveries/dispatcher-requests.consumer';
@@ -24,6 +25,7 @@ export function dispatcherModule(env: DispatcherEnv) {
       WebhookSigner,
       DispatchEndpoints,
       DeliveryLog,
+      DeliveryMetrics,
       AttemptRecorder,
       DeliveryAttempt,
       OutcomeOutbox,

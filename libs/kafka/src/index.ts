@@ -9,3 +9,4 @@ export * from './handler-failure';
 export * from './topic-handler';
 export * from './kafka-transport';
 export { tracesByValue } from './message-tracing';
+export * from './kafka-signals';

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ALL_TOPICS, topics, type TopicDefinition, type TopicId } from '@tripline/contracts';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { KafkaSignals } from './kafka-signals';
 import { nestLogCreator } from './kafka-logger';
 import { keyPartitioner } from './key-partitioner';
 import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
@@ -25,6 +26,8 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   private offsetReader?: Promise<Admin>;
   private lastProbe?: { at: number; reachable: Promise<boolean> };
   private readonly closers: Array<() => Promise<void>> = [];
+  /** Dead letters and client failures, for the service's metrics. */
+  readonly signals = new KafkaSignals();
 
   constructor(@Inject(KAFKA_OPTIONS) readonly options: KafkaOptions) {
     this.kafka = new Kafka({
@@ -41,6 +44,13 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
       // Several publishes may be in flight at once; acks=all (below) keeps each durable.
       maxInFlightRequests: 5,
     });
+    // Every send that fails counts, whoever sent it (the publisher, the request clients).
+    const send = this.producer.send.bind(this.producer);
+    this.producer.send = (record) =>
+      send(record).catch((error: unknown) => {
+        this.signals.clientError('publish');
+        throw error;
+      });
   }
 
   async onModuleInit(): Promise<void> {

@@ -24,6 +24,7 @@ export class OffsetCommitter {
     private readonly topic: string,
     private readonly consumer: () => Consumer,
     private readonly logger: Logger,
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   add(offsets: Array<{ partition: number; offset: string }>): void {
@@ -78,6 +79,7 @@ export class OffsetCommitter {
       for (const o of offsets) {
         if (!this.pending.has(o.partition) && (this.assigned?.has(o.partition) ?? true)) this.pending.set(o.partition, o.offset);
       }
+      this.onFailure();
       this.logger.warn(`committing offsets of ${this.topic} failed, retrying: ${(error as Error).message}`);
       this.schedule(OffsetCommitter.RETRY_MS);
     }

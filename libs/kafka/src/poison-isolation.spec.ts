@@ -16,7 +16,7 @@ describe('handleIsolated: a poison message never stalls the others', () => {
       },
       policy,
     );
-    expect(refused).toEqual([{ message: 23, reason: expect.stringContaining('invalid byte sequence') }]);
+    expect(refused).toEqual([{ message: 23, reason: expect.stringContaining('invalid byte sequence'), failed: true }]);
     expect(handled).toEqual(messages.filter((n) => n !== 23));
   });
 
@@ -67,7 +67,7 @@ describe('handleIsolated: a poison message never stalls the others', () => {
       const refused = await handleIsolated([1], async () => {
         throw Object.assign(new Error(`data error ${code}`), { code });
       }, policy);
-      expect(refused).toEqual([{ message: 1, reason: expect.stringContaining(code) }]);
+      expect(refused).toEqual([{ message: 1, reason: expect.stringContaining(code), failed: true }]);
     }
   });
 

@@ -3,6 +3,8 @@ import { describeFailure, isOutage } from './handler-failure';
 export interface Refused<M> {
   message: M;
   reason: string;
+  /** Refused because the handler kept failing on it alone, not by the handler's own decision. */
+  failed?: boolean;
 }
 
 export interface IsolationPolicy {
@@ -58,7 +60,7 @@ export async function handleIsolated<M>(
         tries++;
         if (result.ok) return;
       }
-      refused.push({ message: part[0], reason: `the handler failed on this message alone, ${tries} times: ${describeFailure(result.error)}` });
+      refused.push({ message: part[0], reason: `the handler failed on this message alone, ${tries} times: ${describeFailure(result.error)}`, failed: true });
       return;
     }
     if (!retried && policy.backoffMs.length > 0) {

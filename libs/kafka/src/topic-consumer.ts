@@ -3,6 +3,7 @@ import { isTracing } from '@tripline/tracing';
 import type { DeadLetter, TopicId } from '@tripline/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { deadLetterFor } from './dead-letters';
+import type { DeadLetterCategory } from './kafka-signals';
 import { DEFAULT_BACKOFF_MS, handleIsolated } from './poison-isolation';
 import { decode, type Inbound } from './inbound-message';
 import { KafkaConnection } from './kafka-connection';
@@ -91,6 +92,8 @@ interface GatheredBatch {
 export class TopicConsumers {
   private readonly logger = new Logger(TopicConsumers.name);
   private readonly running = new Map<string, ConsumerState>();
+  /** What each running consumer reads, for its lag. */
+  private readonly subscriptions = new Map<string, { topic: TopicId; group: string; fromBeginning: boolean }>();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -107,10 +110,11 @@ export class TopicConsumers {
       closed: false,
       gathered: [],
       handling: new Set(),
-      committer: new OffsetCommitter(topic, () => state.consumer, this.logger),
+      committer: new OffsetCommitter(topic, () => state.consumer, this.logger, () => this.connection.signals.clientError('commit')),
       stop: () => Promise.resolve(),
     };
     this.running.set(groupId, state);
+    this.subscriptions.set(groupId, { topic: spec.topic, group: spec.group, fromBeginning: spec.fromBeginning ?? true });
     let stopping: Promise<void> | undefined;
     state.stop = () =>
       (stopping ??= (async () => {
@@ -121,6 +125,7 @@ export class TopicConsumers {
         await state.committer.close(CLOSING_COMMIT_MS);
         await state.consumer.disconnect();
         this.running.delete(groupId);
+        this.subscriptions.delete(groupId);
       })());
     this.connection.onClose(state.stop);
     await this.run(spec, groupId, state);
@@ -150,6 +155,7 @@ export class TopicConsumers {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       state.crashed = true;
+      this.connection.signals.clientError('consume');
       this.logger.error(`consumer ${groupId} crashed: ${event.payload.error.message}`);
       // kafkajs restarts a consumer after retriable errors only. After others (seen when the
       // broker restarts: "Failed to find group coordinator") it would stay stopped for good,
@@ -190,6 +196,11 @@ export class TopicConsumers {
   /** Stops every consumer (as the service's shutdown does, before the producer and the database close). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.running.values()].map((state) => state.stop().catch(() => undefined)));
+  }
+
+  /** The topic and group (as `ConsumerSpec` names it) of every running consumer, and where it starts without a commit. */
+  get consumed(): Array<{ topic: TopicId; group: string; fromBeginning: boolean }> {
+    return [...this.subscriptions.values()];
   }
 
   /** Ready once every consumer has joined its group and none has crashed for good. */
@@ -250,12 +261,16 @@ export class TopicConsumers {
     if (live.length === 0) return;
     const valid: Array<Inbound<T>> = [];
     const dead: DeadLetter[] = [];
+    const categories: DeadLetterCategory[] = [];
     const sourceOf = (partition: number) => ({ topic: live[0].batch.topic, partition, consumerGroup: groupId });
     for (const { batch } of live) {
       for (const raw of batch.messages) {
         const decoded = decode(spec.topic, batch.partition, raw);
         if (decoded.ok) valid.push(spans ? spans.start(batch.topic, batch.partition, raw, decoded.message) : decoded.message);
-        else dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
+        else {
+          dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
+          categories.push('invalid');
+        }
       }
     }
 
@@ -265,9 +280,12 @@ export class TopicConsumers {
         backoffMs: DEFAULT_BACKOFF_MS,
         heartbeat,
       });
-      for (const { message, reason } of rejected) {
+      for (const { message, reason, failed } of rejected) {
         const raw = live.find((p) => p.batch.partition === message.partition)?.batch.messages.find((m) => m.offset === message.offset);
-        if (raw) dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));
+        if (raw) {
+          dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));
+          categories.push(failed ? 'failed' : 'refused');
+        }
         spans?.refused(message, reason);
       }
     }
@@ -277,6 +295,7 @@ export class TopicConsumers {
         dead.map((letter) => ({ key: letter.key ?? `${letter.source.topic}:${letter.source.partition}`, value: letter })),
       );
       for (const letter of dead) this.logger.warn(`dead-lettered ${letter.source.topic}@${letter.source.offset}: ${letter.reason}`);
+      for (const category of new Set(categories)) this.connection.signals.deadLettered(spec.topic, category, categories.filter((c) => c === category).length);
     }
 
     // Resolving moves this consumer's fetch position; committing records it for the group, in

@@ -9,3 +9,6 @@ export * from './service-infra.module';
 export * from './pagination';
 export * from './rate-limit';
 export * from './token-bucket-storage';
+export * from './http-metrics';
+export * from './infra-metrics';
+export * from './metrics.controller';

@@ -2,7 +2,9 @@ import { ConsoleLogger, INestApplication, Logger, type LogLevel, type Type } fro
 import { NestFactory } from '@nestjs/core';
 import { connectKafkaTransport } from '@tripline/kafka';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MetricsRegistry } from '@tripline/metrics';
 import { HttpErrorsFilter } from './http-errors.filter';
+import { httpMetrics } from './http-metrics';
 
 export interface ServiceBoot {
   name: string;
@@ -35,6 +37,8 @@ export async function createService(boot: ServiceBoot): Promise<INestApplication
     logLevels: LEVELS.slice(0, LEVELS.indexOf(boot.logLevel) + 1),
   });
   const app = await NestFactory.create<NestExpressApplication>(boot.module, { logger, bodyParser: false, abortOnError: false });
+  // First, so that every request is counted, those the body parser refuses too.
+  app.use(httpMetrics(app.get(MetricsRegistry)));
   app.useBodyParser('json', { limit: boot.bodyLimit ?? '1mb' });
   if (boot.trustProxy !== undefined) app.set('trust proxy', boot.trustProxy);
   app.useGlobalFilters(new HttpErrorsFilter());

@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DbModule } from '@tripline/db';
 import { KafkaModule } from '@tripline/kafka';
+import { MetricsModule } from '@tripline/metrics';
 import { TracingModule } from '@tripline/tracing';
 import { HealthModule } from './health.module';
+import { InfraMetrics } from './infra-metrics';
+import { MetricsController } from './metrics.controller';
 
 interface InfraEnv {
   KAFKA_BROKERS: string[];
@@ -11,13 +14,18 @@ interface InfraEnv {
   DATABASE_URL: string;
 }
 
-/** What every service stands on: its Kafka client, the database, the health endpoints, and the flush of its spans at shutdown. */
+/**
+ * What every service stands on: its Kafka client, the database, the health endpoints, its
+ * metrics (a registry of its own, scraped at `GET /metrics`) and the flush of its spans at shutdown.
+ */
 @Module({})
 export class ServiceInfraModule {
   static forService(clientId: string, env: InfraEnv): DynamicModule {
     return {
       module: ServiceInfraModule,
-      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule, TracingModule],
+      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule, MetricsModule, TracingModule],
+      controllers: [MetricsController],
+      providers: [InfraMetrics],
     };
   }
 }

@@ -13,3 +13,4 @@ export * from './faults';
 export * from './test-stack';
 export * from './hostile-arbitraries';
 export * from './infra-choice';
+export * from './metrics-scrape';

@@ -10,6 +10,10 @@ import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type AttemptRecord, type ClaimedDelivery } from './delivery-log';
+import { DeliveryMetrics } from './delivery-metrics';
+import { MetricsRegistry } from '@tripline/metrics';
+
+const metricsOf = (prisma: PrismaService) => new DeliveryMetrics(new MetricsRegistry({ defaultMetrics: false }), prisma);
 
 /** How attempts are written, against the real Postgres: what a batch does with a row it cannot write, that an attempt and its consequences are written together, and whose clock the times are. */
 describe('recording attempts, against the real Postgres', () => {
@@ -118,7 +122,7 @@ describe('recording attempts, against the real Postgres', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM dispatch_endpoints WHERE subscription_id = $1 FOR UPDATE', [delivery.subscriptionId]);
-      const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), impatientRecorder, env);
+      const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), impatientRecorder, env, metricsOf(prisma));
 
       // The callback answers 503: the attempt is to be recorded, and the endpoint marked failing.
       await expect(attempts.run(delivery, endpoint)).rejects.toMatchObject({ code: '55P03' });
@@ -131,7 +135,7 @@ describe('recording attempts, against the real Postgres', () => {
     }
 
     // Made again after the lease, as a new claim reads it: now every part is written.
-    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env);
+    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env, metricsOf(prisma));
     await attempts.run(delivery, await endpointOf(delivery));
     expect(await recorded(delivery)).toEqual({
       attempts: [{ status_code: 503 }],
@@ -171,7 +175,7 @@ describe('recording attempts, against the real Postgres', () => {
     const [delivery] = await claimed(1);
     const { subscription } = subscriptionFixture(tenantId, receiver.url('/busy'));
     const endpoint: CallableEndpoint = { subscriptionId: delivery.subscriptionId, tenantId, callbackUrl: receiver.url('/busy'), status: 'active', secrets: subscription.secrets, failingSince: null };
-    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env);
+    const attempts = new DeliveryAttempt(new CallbackSender(env), new WebhookSigner(env), recorder, env, metricsOf(prisma));
 
     const before = await dbNow();
     // This instance's clock runs an hour ahead of the database's.

@@ -10,6 +10,7 @@ import { AttemptRecorder } from './attempt-recorder';
 import { describeAttempt, inAttemptSpan } from './attempt-span';
 import { judgeAttempt } from './attempt-verdict';
 import { publishesOutcome, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
+import { DeliveryMetrics } from './delivery-metrics';
 
 /**
  * One attempt at one delivery: sign the exact body, POST it, and record what it means: done,
@@ -26,6 +27,7 @@ export class DeliveryAttempt {
     private readonly signer: WebhookSigner,
     private readonly recorder: AttemptRecorder,
     @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
+    private readonly metrics: DeliveryMetrics,
   ) {
     this.schedule = RetrySchedule.parse(env.DISPATCH_RETRY_SCHEDULE, env.DISPATCH_RETRY_JITTER, env.DISPATCH_RETRY_AFTER_MAX);
   }
@@ -48,6 +50,7 @@ export class DeliveryAttempt {
     const headers = this.signer.headers(delivery.id, delivery.body, endpoint.secrets, new Date());
     // Always the endpoint the registry announced: a delivery request names no URL.
     const result = await this.sender.post(endpoint.callbackUrl, delivery.body, headers);
+    this.metrics.attempted(result, result.durationMs / 1000);
     const handshake = delivery.trigger === VALIDATION_TRIGGER;
     let verdict = judgeAttempt(result);
     if (handshake && verdict === 'delivered' && !answersValidation(delivery.body, result.responseExcerpt?.toString('utf8') ?? null)) {
@@ -87,6 +90,7 @@ export class DeliveryAttempt {
     describeAttempt(span, result.statusCode, finalStatus ?? 'retry', result.error, retryInMs);
     const record: AttemptRecord = { delivery, attemptNumber, startedAt, result, retryInMs, finalStatus, healthChange, disableReason };
     await this.recorder.record(record);
+    if (finalStatus) this.metrics.ended(finalStatus);
     if (finalStatus && finalStatus !== 'delivered') {
       this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);
     }

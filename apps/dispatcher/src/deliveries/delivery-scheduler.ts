@@ -4,6 +4,7 @@ import type { CallableEndpoint, Endpoint } from '../endpoints/dispatch-endpoints
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type ClaimedDelivery, type FinalStatus, type NewDelivery } from './delivery-log';
+import { DeliveryMetrics } from './delivery-metrics';
 import { VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
 import { TenantSlots } from '../schedule/tenant-slots';
 import { OutcomeOutbox } from './outcome-outbox';
@@ -51,6 +52,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly attempt: DeliveryAttempt,
     private readonly outbox: OutcomeOutbox,
     @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
+    private readonly metrics: DeliveryMetrics,
   ) {
     this.throttle = new EndpointThrottle(env.DISPATCH_ENDPOINT_CONCURRENCY, env.DISPATCH_ENDPOINT_RATE);
     this.tenants = new TenantSlots(tenantConcurrency(env));
@@ -158,7 +160,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       ended.get(key)!.ids.push(delivery.id);
     }
     for (const [delayMs, ids] of postponed) await this.log.postpone(ids, delayMs);
-    for (const { ids, status, reason, publish } of ended.values()) await this.log.finishWithoutAttempt(ids, status, reason, publish);
+    for (const { ids, status, reason, publish } of ended.values()) {
+      await this.log.finishWithoutAttempt(ids, status, reason, publish);
+      this.metrics.ended(status, ids.length);
+    }
     if (ended.size > 0) this.outbox.wake();
   }
 

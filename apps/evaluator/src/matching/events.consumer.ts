@@ -1,6 +1,8 @@
 import { Controller, Inject } from '@nestjs/common';
 import type { AcceptedEvent } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
+import { MetricsRegistry, tally } from '@tripline/metrics';
+import type { Counter } from 'prom-client';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
@@ -20,13 +22,19 @@ import { isMeasured, observationOf, thresholdCandidate } from './threshold-trigg
  */
 @Controller()
 export class EventsConsumer {
+  /** Delivery requests published, by trigger (a batch handled again after a crash publishes, and counts, its requests again). */
+  private readonly firings: Counter<'trigger'>;
+
   constructor(
     private readonly publisher: TopicPublisher,
     private readonly index: TriggerSubscriptionIndex,
     private readonly catchUp: SubscriptionCatchUp,
     private readonly observations: ObservationStore,
     @Inject(EVALUATOR_ENV) private readonly env: EvaluatorEnv,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.firings = metrics.counter('firings');
+  }
 
   @OnTopic('events', { group: 'events' })
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {
@@ -64,6 +72,7 @@ export class EventsConsumer {
       }
     }
     await this.publisher.publish('deliveries', requests);
+    tally(this.firings, requests, ({ value: { trigger } }) => ({ trigger }));
   }
 
   /** Threshold triggers depend on what came before: the observation store decides the transitions. */

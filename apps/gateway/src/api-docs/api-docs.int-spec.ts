@@ -35,6 +35,7 @@ describe('the gateway\'s API documents', () => {
     for (const path of ['/v1/admin/tenants', '/v1/subscriptions', '/v1/subscriptions/{id}', '/v1/data-sources', '/v1/segments', '/v1/measures', '/v1/refresh-runs', '/v1/status-report', '/v1/refresh-requests', '/v1/triggers']) {
       expect(document.paths).toHaveProperty([path]);
     }
+    expect(document.paths).not.toHaveProperty(['/metrics']);
     const choices = ['data-sources', 'segments', 'measures'].map((list) => document.paths[`/v1/choices/${list}`].get);
     expect(choices.map((op: Json) => op.operationId)).toEqual(['ListDataSourceChoices', 'ListSegmentChoices', 'ListMeasureChoices']);
     for (const op of choices) expect(op.parameters).toEqual([expect.objectContaining({ name: 'q', in: 'query', required: false })]);

@@ -23,6 +23,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'TRIPLINE_ADMIN_TOKEN' }, 'adminToken')
     .build();
   const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  // Prometheus' scrape endpoint (every service has it) is for operators, not API clients, and is not JSON.
+  delete document.paths['/metrics'];
   // nestjs-zod names a response schema after its DTO, with an _Output suffix.
   const subscriptionSchema = Object.keys(document.components?.schemas ?? {}).find((name) => /^SubscriptionDto(_Output)?$/.test(name));
   if (!subscriptionSchema) throw new Error('OpenAPI: the SubscriptionDto schema is missing');

@@ -1,4 +1,4 @@
-import { parseEventBatch } from './event-batch';
+import { eventCount, parseEventBatch } from './event-batch';
 
 const event = (overrides: Record<string, unknown> = {}) => ({
   id: 'evt-1',
@@ -44,5 +44,13 @@ describe('parseEventBatch', () => {
       issues: [{ message: 'at most 1 events per request, got 2' }],
     });
     expect(parseEventBatch([event()], 10)).toMatchObject({ ok: false, issues: [{ path: '(root)' }] });
+  });
+
+  it('counts the events a refused body held: its events array, or one', () => {
+    expect(eventCount({ events: [1, 2, 3] })).toBe(3);
+    expect(eventCount(event())).toBe(1);
+    expect(eventCount({ events: [] })).toBe(1);
+    expect(eventCount('junk')).toBe(1);
+    expect(eventCount(null)).toBe(1);
   });
 });

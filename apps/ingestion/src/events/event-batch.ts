@@ -34,3 +34,12 @@ function parseEach(items: unknown[], pathOf: (index: number) => string, single: 
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, events, single };
 }
+
+/**
+ * How many events a request body holds, for counting those refused with it: the length of its
+ * `events` array, or 1 (one event, or a body too malformed to tell).
+ */
+export function eventCount(body: unknown): number {
+  const list = typeof body === 'object' && body !== null ? (body as { events?: unknown }).events : undefined;
+  return Array.isArray(list) && list.length > 0 ? list.length : 1;
+}

@@ -3,6 +3,7 @@ import type { Context } from '@opentelemetry/api';
 import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
 import { TopicPublisher } from '@tripline/kafka';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
+import { IntakeMetrics } from './intake-metrics';
 
 /** An event too large to travel: its place in the request and its size as it would be published. */
 export interface OversizedEvent {
@@ -20,6 +21,7 @@ export class EventIntake {
   constructor(
     private readonly publisher: TopicPublisher,
     @Inject(INGESTION_ENV) private readonly env: IngestionEnv,
+    readonly metrics: IntakeMetrics,
   ) {}
 
   get maxEventBytes(): number {
@@ -48,6 +50,7 @@ export class EventIntake {
       'events',
       accepted.map((event, i) => ({ key: eventPartitionKey(event), value: event, trace: traces?.[i] })),
     );
+    this.metrics.published(source, accepted);
     return accepted.length;
   }
 

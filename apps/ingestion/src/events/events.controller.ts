@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/com
 import { HttpError } from '@tripline/service';
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
-import { parseEventBatch } from './event-batch';
+import { eventCount, parseEventBatch } from './event-batch';
 import { EventIntake } from './event-intake';
 
 @Controller('v1/events')
@@ -19,6 +19,7 @@ export class EventsController {
   async publish(@CurrentTenant() tenantId: string, @Body() body: unknown): Promise<{ accepted: number }> {
     const parsed = parseEventBatch(body, this.env.INGEST_MAX_BATCH);
     if (!parsed.ok) {
+      this.intake.metrics.refused('http', 'invalid', eventCount(body));
       throw new HttpError('validation_failed', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: parsed.issues });
     }
     const oversized = this.intake.oversized(tenantId, parsed.events, 'http');
@@ -29,6 +30,7 @@ export class EventsController {
         message: `the event is ${bytes} bytes as published; the limit is ${limit} bytes (INGEST_MAX_EVENT_BYTES)`,
       }));
       // Final: the same event will never fit. Large parts (a full refresh's components) belong in smaller events.
+      this.intake.metrics.refused('http', 'too_large', parsed.events.length);
       throw new HttpError('event_too_large', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { limit, issues });
     }
     return { accepted: await this.intake.accept(tenantId, parsed.events, 'http') };

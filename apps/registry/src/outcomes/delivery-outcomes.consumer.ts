@@ -1,6 +1,8 @@
 import { Controller, Logger } from '@nestjs/common';
 import type { SubscriptionDisabled } from '@tripline/contracts';
 import { OnTopic, type Inbound } from '@tripline/kafka';
+import { MetricsRegistry } from '@tripline/metrics';
+import type { Counter } from 'prom-client';
 import { disablingOf, subscriptionDisabledNotice } from '../operations/disabled-notice';
 import { OperationalEvents } from '../operations/operational-events';
 import { SubscriptionChanges } from '../subscriptions/subscription-changes';
@@ -15,12 +17,17 @@ import { SubscriptionStore } from '../subscriptions/subscription-store';
 @Controller()
 export class DeliveryOutcomesConsumer {
   private readonly logger = new Logger(DeliveryOutcomesConsumer.name);
+  /** Subscriptions disabled by this consumer (counted when the disabling is new, so a redelivery does not count again). */
+  private readonly disabledCount: Counter<'reason'>;
 
   constructor(
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
     private readonly operations: OperationalEvents,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.disabledCount = metrics.counter('subscriptionsDisabled');
+  }
 
   // Off the callbacks' path: fuller batches, fewer round trips.
   @OnTopic('deliveryOutcomes', { group: 'outcomes', lingerMs: 100 })
@@ -46,7 +53,10 @@ export class DeliveryOutcomesConsumer {
       // The notice again only for the outcome that disabled it (a redelivery: the same notice, the same id);
       // later outcomes of deliveries to the same dead flow tell nobody anything new.
       if (disabled.notice && disabled.notice.deliveryId === outcome.deliveryId) notices.set(disabled.notice.noticeId, disabled.notice);
-      if (disabled.changedNow) this.logger.log(`disabled subscription ${disabled.subscription.id}: ${disabling.reasonText}`);
+      if (disabled.changedNow) {
+        this.disabledCount.inc({ reason: disabling.reason });
+        this.logger.log(`disabled subscription ${disabled.subscription.id}: ${disabling.reasonText}`);
+      }
     }
     // The change first: whoever acts on the notice finds the subscription disabled.
     await this.changes.publish([...changed.values()]);
