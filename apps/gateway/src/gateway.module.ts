@@ -23,6 +23,7 @@ import { registryClient } from './subscriptions/registry-client';
 import { SubscriptionLocation } from './subscriptions/subscription-location';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
+import { RunRetention } from './retention/run-retention';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 
 export function gatewayModule(env: GatewayEnv) {
@@ -57,6 +58,7 @@ export function gatewayModule(env: GatewayEnv) {
       PlatformStateQueries,
       OpenApiDocument,
       PowerAutomateConnector,
+      RunRetention,
     ],
   })
   class GatewayModule {}

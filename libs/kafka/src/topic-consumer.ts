@@ -233,6 +233,7 @@ export class TopicConsumers {
     for (const { batch } of live) {
       for (const raw of batch.messages) {
         const decoded = decode(spec.topic, batch.partition, raw);
+        if (decoded.ok === 'tombstone') continue;
         if (decoded.ok) valid.push(decoded.message);
         else dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
       }
