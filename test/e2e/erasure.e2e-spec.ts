@@ -1,8 +1,9 @@
-import type { EventInput } from '@tripline/contracts';
+import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
 import {
   E2E_ADMIN_TOKEN,
   fullRefreshEvent,
   json,
+  measureEvent,
   pipelineSettled,
   query,
   refreshEvent,
@@ -89,8 +90,8 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
       await subscribe(who, `/${who}/failed`, 'data-source-refresh-failed');
       await subscribe(who, `/${who}/segment`, 'segment-threshold-crossed', { segmentId: 'seg-vip', threshold: 100 });
       // Data in every table: a failed refresh (a delivery with an attempt, a read-model row),
-      // a crossing (observations, a state), a full refresh (a run in the read model).
-      await publish(who, refreshEvent(), segmentEvent('seg-vip', 80, 0), segmentEvent('seg-vip', 120, 1), fullRefreshEvent());
+      // a crossing (observations, a state), a measure, a full refresh (a run in the read model).
+      await publish(who, refreshEvent(), segmentEvent('seg-vip', 80, 0), segmentEvent('seg-vip', 120, 1), measureEvent('m-ltv', 42, 0), fullRefreshEvent());
     }
     await settled();
   });
@@ -164,6 +165,30 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
     // Erasing again finds nothing left.
     const again = await eraseTenant(a.tenantId);
     expect(Object.values((await json(again)).removed).every((n) => n === 0)).toBe(true);
+  });
+
+  it('fires nothing for an event of the erased tenant still in transit, and a second erasure removes what it left', async () => {
+    const a = tenants.a;
+    const fired = () => receiver.at('/a/failed').length + receiver.at('/a/segment').length;
+    const before = fired();
+    const bFailed = receiver.at('/b/failed').length;
+    // Accepted before the erasure, evaluated after it: straight onto the events topic.
+    const inTransit = [segmentEvent('seg-vip', 10, 5), segmentEvent('seg-vip', 500, 6), refreshEvent()].map(
+      (e): AcceptedEvent => ({ ...e, tenantId: a.tenantId, receivedAt: new Date().toISOString(), source: 'http' }),
+    );
+    await kafka.publish('events', inTransit.map((e) => ({ key: eventPartitionKey(e), value: e })));
+    await publish('b', refreshEvent());
+    await settled();
+    expect(receiver.at('/b/failed')).toHaveLength(bFailed + 1);
+    expect(fired()).toBe(before);
+    // What the evaluator and the read model recorded of them (no subscription, no delivery)...
+    const left = await rowsOf(a.tenantId);
+    expect(left.deliveries + left.subscriptions + left.dispatchEndpoints + left.apiKeys + left.tenants).toBe(0);
+    expect(left.entityObservations).toBeGreaterThan(0);
+    // ...goes with a second erasure.
+    const res = await eraseTenant(a.tenantId);
+    expect((await json(res)).removed).toEqual(left);
+    expect(Object.values(await rowsOf(a.tenantId)).every((n) => n === 0)).toBe(true);
   });
 
   it('answers 401 without the admin token', async () => {

@@ -1,4 +1,5 @@
-import { eventPartitionKey, type AcceptedEvent, type Subscription } from '@tripline/contracts';
+import { ALL_TOPICS, eventPartitionKey, type AcceptedEvent, type Subscription } from '@tripline/contracts';
+import { KafkaConnection } from '@tripline/kafka';
 import { PrismaService } from '@tripline/db';
 import { isolatedNamespace, query, segmentEvent, serviceEnv, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
@@ -171,6 +172,21 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
       const fired = await evaluate(again);
       expect(fired).toHaveLength(1);
       expect(fired[0].payload).toMatchObject({ previousValue: 90, newValue: 130 });
+    });
+
+    it("sets the dead letters' retention.ms when it creates the topic, and updates it when it differs", async () => {
+      // The evaluator created this namespace's topics with the default, 14 days.
+      expect(await kafka.topicConfig('deadLetters', 'retention.ms')).toBe(String(14 * DAY));
+      // Another service booting with another setting updates it.
+      const other = new KafkaConnection({ clientId: 'retention-test', brokers: serviceEnv(namespace).KAFKA_BROKERS.split(','), namespace, topicPartitions: 1, deadLetterRetentionMs: 3 * DAY });
+      try {
+        await other.ensureTopics(ALL_TOPICS);
+      } finally {
+        await other.onApplicationShutdown();
+      }
+      expect(await kafka.topicConfig('deadLetters', 'retention.ms')).toBe(String(3 * DAY));
+      // The other topics keep the broker's default.
+      expect(await kafka.topicConfig('events', 'retention.ms')).not.toBe(String(3 * DAY));
     });
   });
 });
