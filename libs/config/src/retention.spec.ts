@@ -11,7 +11,7 @@ describe('retention variables', () => {
       RETENTION_DELIVERED_DAYS: 7,
       RETENTION_DEAD_LETTERS_DAYS: 14,
       RETENTION_INTERVAL_MS: 600_000,
-      RETENTION_BATCH_SIZE: 5_000,
+      RETENTION_BATCH_SIZE: 1_000,
       RETENTION_BATCH_PAUSE_MS: 100,
     });
   });
