@@ -13,11 +13,12 @@ const shared = [
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:callback-policy', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'scope:secrets', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'scope:kafka', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
+  { sourceTag: 'scope:tracing', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'scope:kafka', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:tracing'] },
   { sourceTag: 'scope:db', onlyDependOnLibsWithTags: ['scope:config'] },
-  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db'] },
+  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:tracing'] },
   { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:db', 'scope:service', 'scope:config'] },
-  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:service', 'scope:tenancy', 'scope:secrets'] },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:kafka', 'scope:db', 'scope:service', 'scope:tenancy', 'scope:secrets', 'scope:tracing'] },
 ];
 const productionOnly = ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher'].map((app) => ({
   sourceTag: `scope:${app}`,

@@ -1,4 +1,13 @@
-import { eventPartitionKey, type AcceptedEvent, type Subscription, type SubscriptionChanged, type TriggerName } from '@tripline/contracts';
+import {
+  eventPartitionKey,
+  operationsWebhookId,
+  subscriptionDisabledNoticeId,
+  type AcceptedEvent,
+  type Subscription,
+  type SubscriptionChanged,
+  type SubscriptionDisabled,
+  type TriggerName,
+} from '@tripline/contracts';
 import { isolatedNamespace, refreshEvent, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadEvaluatorEnv } from './evaluator.env';
@@ -111,5 +120,49 @@ describe('evaluator, against the real Kafka and Postgres', () => {
   it('never fires another tenant\'s subscriptions', async () => {
     const stranger = { ...accepted({ status: 'failed' }), tenantId: randomUUID() };
     expect(await evaluate(stranger)).toEqual([]);
+  });
+
+  it("fires the tenant's subscription-disabled subscriptions from a notice, once however often it is published, by trigger filter, never another tenant's", async () => {
+    const operationsWebhook = subscription('subscription-disabled', {}, { id: operationsWebhookId(tenant) });
+    const watcher = subscription('subscription-disabled');
+    const refreshWatcher = subscription('subscription-disabled', { trigger: 'data-source-refresh-failed' });
+    const segmentWatcher = subscription('subscription-disabled', { trigger: 'segment-threshold-crossed' });
+    const otherTenants = subscription('subscription-disabled', {}, { tenantId: randomUUID() });
+    const gone = subscription('data-source-refresh-failed', {}, { status: 'disabled', version: 2 });
+    await kafka.publish('subscriptionChanges', [operationsWebhook, watcher, refreshWatcher, segmentWatcher, otherTenants, gone].map((s) => change(s)));
+
+    const notice: SubscriptionDisabled = {
+      kind: 'subscription.disabled',
+      noticeId: subscriptionDisabledNoticeId(tenant, gone.id, 2),
+      tenantId: tenant,
+      subscriptionId: gone.id,
+      trigger: 'data-source-refresh-failed',
+      operationsWebhook: false,
+      callbackUrl: gone.redactedCallbackUrl,
+      reason: 'gone',
+      reasonText: 'callback answered 410: the flow no longer exists',
+      lastStatusCode: 410,
+      lastError: null,
+      failingSince: null,
+      deliveryId: randomUUID(),
+      disabledAt: '2026-12-01T10:00:00.000Z',
+    };
+    // Published twice (a redelivered outcome republishes it), the second in a batch of its own.
+    await kafka.publish('operations', [{ key: tenant, value: notice }]);
+    await kafka.waitForGroup(kafka.groupId('tripline-evaluator', 'operations'), 'operations');
+    await kafka.publish('operations', [{ key: tenant, value: notice }]);
+    await kafka.waitForGroup(kafka.groupId('tripline-evaluator', 'operations'), 'operations');
+
+    const requests = (await kafka.readValues('deliveries')).filter((d) => d.eventId === notice.noticeId);
+    const bySubscription = new Map<string, Set<string>>();
+    for (const r of requests) bySubscription.set(r.subscriptionId, (bySubscription.get(r.subscriptionId) ?? new Set()).add(r.deliveryId));
+    expect([...bySubscription.keys()].sort()).toEqual([operationsWebhook.id, watcher.id, refreshWatcher.id].sort());
+    // Each subscription's copies share one delivery id: the dispatcher keeps one delivery.
+    for (const ids of bySubscription.values()) expect(ids.size).toBe(1);
+    expect(requests.find((r) => r.subscriptionId === watcher.id)).toMatchObject({
+      trigger: 'subscription-disabled',
+      tenantId: tenant,
+      payload: { eventId: notice.noticeId, subscriptionId: watcher.id, disabledSubscriptionId: gone.id, reason: 'gone', lastStatusCode: 410 },
+    });
   });
 });

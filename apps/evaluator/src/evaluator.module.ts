@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/service';
 import { EVALUATOR_ENV, type EvaluatorEnv } from './evaluator.env';
 import { EventsConsumer } from './matching/events.consumer';
+import { OperationsConsumer } from './matching/operations.consumer';
 import { SubscriptionCatchUp } from './subscriptions/subscription-catch-up';
 import { KafkaSubscriptionChangeOffsets, SubscriptionChangeOffsets } from './subscriptions/subscription-change-offsets';
 import { SubscriptionChangesConsumer } from './subscriptions/subscription-changes.consumer';
@@ -12,7 +13,7 @@ import { ObservationRetention } from './retention/observation-retention';
 export function evaluatorModule(env: EvaluatorEnv) {
   @Module({
     imports: [ServiceInfraModule.forService('tripline-evaluator', env)],
-    controllers: [SubscriptionChangesConsumer, EventsConsumer],
+    controllers: [SubscriptionChangesConsumer, EventsConsumer, OperationsConsumer],
     providers: [
       { provide: EVALUATOR_ENV, useValue: env },
       TriggerSubscriptionIndex,

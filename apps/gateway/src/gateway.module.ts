@@ -12,6 +12,7 @@ import { PowerAutomateConnector } from './connector/power-automate-connector';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { dispatcherClient } from './deliveries/dispatcher-client';
 import { GATEWAY_ENV, type GatewayEnv } from './gateway.env';
+import { OperationsWebhookController } from './operations-webhook/operations-webhook.controller';
 import { ChoicesController } from './platform-state/choices.controller';
 import { PlatformStateController } from './platform-state/platform-state.controller';
 import { PlatformStateProjection } from './platform-state/platform-state.projection';
@@ -39,6 +40,7 @@ export function gatewayModule(env: GatewayEnv) {
       PlatformStateProjection,
       TenantsController,
       SubscriptionsController,
+      OperationsWebhookController,
       DeliveriesController,
       TriggersController,
       PlatformStateController,

@@ -1,7 +1,8 @@
-import type { RegistryOutcome, RegistryQuestion, RegistryRequest, Subscription, TriggerName } from '@tripline/contracts';
+import { operationsWebhookId, type DeliveryOutcome, type RegistryOutcome, type RegistryQuestion, type RegistryRequest, type Subscription, type TriggerName } from '@tripline/contracts';
 import { SecretBox } from '@tripline/secrets';
-import { isolatedNamespace, query, startInProcess, TEST_SECRETS_KEY, TestKafka, type RunningService } from '@tripline/testing';
+import { goneOutcome, isolatedNamespace, query, startInProcess, TEST_SECRETS_KEY, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
+import { disablingOf, subscriptionDisabledNotice } from './operations/disabled-notice';
 import { loadRegistryEnv } from './registry.env';
 import { registryModule } from './registry.module';
 import { SubscriptionStore } from './subscriptions/subscription-store';
@@ -45,22 +46,11 @@ describe('registry, against the real Kafka and Postgres', () => {
   const plainSecrets = (s: Subscription) => s.secrets.map((x) => box.open(x.ciphertext));
 
   /** A delivery to the subscription ended: its callback answered `status` (gone). */
-  const publishOutcome = (tenantId: string, subscriptionId: string, status: number) =>
-    kafka.publish('deliveryOutcomes', [
-      {
-        key: subscriptionId,
-        value: {
-          deliveryId: randomUUID(),
-          tenantId,
-          subscriptionId,
-          result: 'gone',
-          attempts: 1,
-          lastStatusCode: status,
-          lastError: null,
-          completedAt: new Date().toISOString(),
-        },
-      },
-    ]);
+  const publishOutcome = async (tenantId: string, subscriptionId: string, status: number, outcome: DeliveryOutcome = goneOutcome(tenantId, subscriptionId, 1)) => {
+    await kafka.publish('deliveryOutcomes', [{ key: subscriptionId, value: { ...outcome, lastStatusCode: status } }]);
+    return outcome;
+  };
+  const noticesOf = async (id: string) => (await kafka.readValues('operations')).filter((n) => n.subscriptionId === id);
   const changesOf = async (id: string) => (await kafka.readValues('subscriptionChanges')).filter((c) => c.subscription.id === id);
 
   beforeAll(async () => {
@@ -145,19 +135,69 @@ describe('registry, against the real Kafka and Postgres', () => {
     ]);
   });
 
-  it('publishes the disabling of a redelivered outcome whose first handling wrote the row but never published it', async () => {
+  it('publishes the disabling of a redelivered outcome whose first handling wrote the row but never published it, and its notice once more, the same', async () => {
     const made = subscriptionOf(await ask(subscribeTo(tenantA, 'data-source-refresh-failed', `${callbackUrl}/redelivered-gone`)));
     const reason = 'callback answered 410: the flow no longer exists';
-    await service.app.get(SubscriptionStore).disable(tenantA, made.id, reason);
+    const outcome = goneOutcome(tenantA, made.id, 1);
+    const disabling = disablingOf(outcome, 'active')!;
+    const first = await service.app.get(SubscriptionStore).disable(tenantA, made.id, reason, (s) => subscriptionDisabledNotice(s, disabling, outcome));
     expect(await changesOf(made.id)).toHaveLength(1);
 
-    await publishOutcome(tenantA, made.id, 410);
+    await publishOutcome(tenantA, made.id, 410, outcome);
     await kafka.waitForGroup(kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
     const changes = await changesOf(made.id);
     expect(changes.map((c) => [c.change, c.subscription.status, c.subscription.disabledReason, c.subscription.version])).toEqual([
       ['created', 'active', null, 1],
       ['disabled', 'disabled', reason, 2],
     ]);
+    // The notice the first handling wrote, published now: the same id, the same content.
+    expect(await noticesOf(made.id)).toEqual([first!.notice]);
+  });
+
+  it('tells of a disabling once: a notice on the operations topic, with a derived id, for the outcome that disabled it only', async () => {
+    const made = subscriptionOf(await ask(subscribeTo(tenantA, 'unification-completed', `${callbackUrl}/told?sig=secret-token`)));
+    const outcome = await publishOutcome(tenantA, made.id, 410);
+    await publishOutcome(tenantA, made.id, 404); // another delivery to the same dead flow
+    await publishOutcome(tenantA, made.id, 410, outcome); // and the first again, redelivered
+    await kafka.waitForGroup(kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
+    const notices = await noticesOf(made.id);
+    expect(new Set(notices.map((n) => n.noticeId)).size).toBe(1);
+    expect(notices[0]).toEqual({
+      kind: 'subscription.disabled',
+      noticeId: expect.any(String),
+      tenantId: tenantA,
+      subscriptionId: made.id,
+      trigger: 'unification-completed',
+      operationsWebhook: false,
+      callbackUrl: 'https://flows.example.test/hooks/1/told?sig=REDACTED',
+      reason: 'gone',
+      reasonText: 'callback answered 410: the flow no longer exists',
+      lastStatusCode: 410,
+      lastError: null,
+      failingSince: null,
+      deliveryId: outcome.deliveryId,
+      disabledAt: expect.any(String),
+    });
+    const records = (await kafka.readAll('operations')).filter((r) => r.value?.includes(made.id));
+    expect(new Set(records.map((r) => r.key))).toEqual(new Set([tenantA]));
+  });
+
+  it("keeps one operations webhook per tenant: set again at another URL it moves, keeping its secret; deleted and set again, a new one", async () => {
+    const id = operationsWebhookId(tenantB);
+    const set = (url: string) => ask({ kind: 'set-operations-webhook', tenantId: tenantB, sealedCallbackUrl: box.seal(url) });
+    const made = await set(`${callbackUrl}/ops`);
+    expect(made).toMatchObject({ kind: 'subscribed', created: true, subscription: { id, trigger: 'subscription-disabled', status: 'active', params: {} } });
+    expect(await set(`${callbackUrl}/ops`)).toMatchObject({ kind: 'subscribed', created: false, subscription: { version: 1 } });
+    const moved = subscriptionOf(await set(`${callbackUrl}/ops-moved`));
+    expect(moved).toMatchObject({ id, version: 2, redactedCallbackUrl: `${callbackUrl}/ops-moved` });
+    expect(plainSecrets(moved)).toEqual(plainSecrets(subscriptionOf(made)));
+    expect(box.open(moved.sealedCallbackUrl)).toBe(`${callbackUrl}/ops-moved`);
+
+    await ask({ kind: 'unsubscribe', tenantId: tenantB, subscriptionId: id });
+    const again = await set(`${callbackUrl}/ops-moved`);
+    expect(again).toMatchObject({ kind: 'subscribed', created: true, subscription: { id, status: 'active', version: 4 } });
+    expect(plainSecrets(subscriptionOf(again))).not.toEqual(plainSecrets(moved));
+    expect((await changesOf(id)).map((c) => c.change)).toEqual(['created', 'created', 'callback-changed', 'deleted', 'reactivated']);
   });
 
   it('refuses parameters the trigger does not take', async () => {

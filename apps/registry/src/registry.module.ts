@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/service';
+import { OperationalEvents } from './operations/operational-events';
 import { DeliveryOutcomesConsumer } from './outcomes/delivery-outcomes.consumer';
 import { REGISTRY_ENV, type RegistryEnv } from './registry.env';
 import { CallbackUrls } from './subscriptions/callback-urls';
@@ -19,6 +20,7 @@ export function registryModule(env: RegistryEnv) {
       CallbackUrls,
       SubscriptionStore,
       SubscriptionChanges,
+      OperationalEvents,
       LegacyCallbackUrls,
     ],
   })

@@ -12,6 +12,7 @@ export * from './events/refresh-completed';
 export * from './events/run-status';
 export * from './events/segment-refreshed';
 export * from './events/unification-completed';
+export * from './operations/operational-event';
 export * from './registry/registry-messages';
 export * from './subscriptions/subscription';
 export * from './subscriptions/trigger-catalogue';

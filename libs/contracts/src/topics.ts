@@ -4,6 +4,7 @@ import { DeadLetter } from './dead-letter';
 import { DispatcherReply, DispatcherRequest } from './dispatcher/dispatcher-messages';
 import { DeliveryOutcome, DeliveryRequest } from './deliveries/delivery-messages';
 import { AcceptedEvent, IngestMessage } from './events/envelope';
+import { OperationalEvent } from './operations/operational-event';
 import { RegistryReply, RegistryRequest } from './registry/registry-messages';
 import { SubscriptionChanged } from './subscriptions/subscription';
 
@@ -103,6 +104,15 @@ export const topics = {
       'What became of a delivery that ended other than delivered (failed, gone, cancelled) or of a validation handshake; "gone" (the callback answered 404 or 410) and an endpoint given up on disable the subscription, "validated" activates it.',
     producers: ['dispatcher'],
     consumers: ['registry'],
+  },
+  operations: {
+    name: 'tripline.operations.v1',
+    key: 'tenantId',
+    schema: OperationalEvent,
+    description:
+      "Operational events of a tenant's setup: a subscription disabled (its callback answered 404 or 410, it failed for too long, or it failed the validation handshake), with the reason and the redacted callback URL. Every copy of one disabling carries the same noticeId. The evaluator fires the tenant's subscription-disabled subscriptions (its operations webhook among them) from it.",
+    producers: ['registry'],
+    consumers: ['evaluator', 'operators'],
   },
   commands: {
     name: 'tripline.commands.v1',

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import { describeIssues, topics, type FieldIssue, type MessageOf, type TopicDefinition, type TopicId } from '@tripline/contracts';
 import type { KafkaMessage } from 'kafkajs';
 
@@ -8,6 +9,12 @@ export interface Inbound<T extends TopicId> {
   offset: string;
   /** Broker timestamp, ms since epoch. */
   timestamp: number;
+  /**
+   * The trace context of this message's processing (its CONSUMER span, child of its producer's):
+   * give it as the `trace` of what is published for this message, or act within it
+   * (`context.with`). Undefined when tracing is off.
+   */
+  trace?: Context;
 }
 
 export type Decoded<T extends TopicId> =

@@ -8,3 +8,4 @@ export * from './request-reply';
 export * from './handler-failure';
 export * from './topic-handler';
 export * from './kafka-transport';
+export { tracesByValue } from './message-tracing';

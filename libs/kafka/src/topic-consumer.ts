@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isTracing } from '@tripline/tracing';
 import type { DeadLetter, TopicId } from '@tripline/contracts';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { deadLetterFor } from './dead-letters';
 import { DEFAULT_BACKOFF_MS, handleIsolated } from './poison-isolation';
 import { decode, type Inbound } from './inbound-message';
 import { KafkaConnection } from './kafka-connection';
+import { FetchSpans } from './message-tracing';
 import { OffsetCommitter } from './offset-committer';
 import { TopicPublisher } from './topic-publisher';
 
@@ -224,7 +226,26 @@ export class TopicConsumers {
     });
   }
 
+  /** Handles a fetch; with tracing on, within a process span per message (none when it is off). */
   private async processFetch<T extends TopicId>(spec: ConsumerSpec<T>, groupId: string, state: ConsumerState, payloads: EachBatchPayload[]): Promise<void> {
+    if (!isTracing()) return this.handleFetch(spec, groupId, state, payloads);
+    const spans = new FetchSpans(groupId);
+    try {
+      await this.handleFetch(spec, groupId, state, payloads, spans);
+    } catch (error) {
+      spans.end(error);
+      throw error;
+    }
+    spans.end();
+  }
+
+  private async handleFetch<T extends TopicId>(
+    spec: ConsumerSpec<T>,
+    groupId: string,
+    state: ConsumerState,
+    payloads: EachBatchPayload[],
+    spans?: FetchSpans,
+  ): Promise<void> {
     const live = payloads.filter((p) => p.isRunning() && !p.isStale());
     if (live.length === 0) return;
     const valid: Array<Inbound<T>> = [];
@@ -234,7 +255,7 @@ export class TopicConsumers {
       for (const raw of batch.messages) {
         const decoded = decode(spec.topic, batch.partition, raw);
         if (decoded.ok === 'tombstone') continue;
-        if (decoded.ok) valid.push(decoded.message);
+        if (decoded.ok) valid.push(spans ? spans.start(batch.topic, batch.partition, raw, decoded.message) : decoded.message);
         else dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));
       }
     }
@@ -248,6 +269,7 @@ export class TopicConsumers {
       for (const { message, reason } of rejected) {
         const raw = live.find((p) => p.batch.partition === message.partition)?.batch.messages.find((m) => m.offset === message.offset);
         if (raw) dead.push(deadLetterFor(sourceOf(message.partition), raw, reason));
+        spans?.refused(message, reason);
       }
     }
     if (dead.length > 0) {

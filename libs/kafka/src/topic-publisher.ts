@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
 import { topics, type MessageInput, type TopicDefinition, type TopicId } from '@tripline/contracts';
+import { isTracing } from '@tripline/tracing';
 import { CompressionTypes, type IHeaders } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
+import { PublishSpans } from './message-tracing';
 
 export interface Outbound<T extends TopicId> {
   key: string;
   value: MessageInput<T>;
   headers?: IHeaders;
+  /**
+   * The trace this message belongs to: the `trace` of the inbound message it derives from, when
+   * a handler turns a batch into messages (each output joins its own input's trace, not the
+   * batch's). Default: the active context (an HTTP request's). Ignored when tracing is off.
+   */
+  trace?: Context;
 }
 
 /** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
@@ -43,12 +52,22 @@ export class TopicPublisher {
   async publish<T extends TopicId>(topic: T, messages: Array<Outbound<T>>): Promise<void> {
     if (messages.length === 0) return;
     const definition = topics[topic];
+    const topicName = this.connection.topicName(topic);
     const encoded = messages.map((m) => ({ key: m.key, value: JSON.stringify(definition.schema.parse(m.value)), headers: m.headers }));
-    // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per
-    // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
-    for (const chunk of chunksOf(encoded, MAX_REQUEST_BYTES)) {
-      await this.connection.producer.send({ topic: this.connection.topicName(topic), acks: -1, compression: CompressionTypes.None, messages: chunk });
+    // Tracing off: this check is all it costs.
+    const traced = isTracing() ? new PublishSpans(topicName, messages.map((m) => m.trace), messages.map((m) => m.headers)) : undefined;
+    if (traced) encoded.forEach((m, i) => (m.headers = traced.headers[i]));
+    try {
+      // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per
+      // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
+      for (const chunk of chunksOf(encoded, MAX_REQUEST_BYTES)) {
+        await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: chunk });
+      }
+    } catch (error) {
+      traced?.end(error);
+      throw error;
     }
+    traced?.end();
   }
 
   /**

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DbModule } from '@tripline/db';
 import { KafkaModule } from '@tripline/kafka';
+import { TracingModule } from '@tripline/tracing';
 import { HealthModule } from './health.module';
 
 interface InfraEnv {
@@ -11,13 +12,13 @@ interface InfraEnv {
   DATABASE_URL: string;
 }
 
-/** What every service stands on: its Kafka client, the database, and the health endpoints. */
+/** What every service stands on: its Kafka client, the database, the health endpoints, and the flush of its spans at shutdown. */
 @Module({})
 export class ServiceInfraModule {
   static forService(clientId: string, env: InfraEnv): DynamicModule {
     return {
       module: ServiceInfraModule,
-      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule],
+      imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule, TracingModule],
     };
   }
 }

@@ -104,6 +104,7 @@ export function goneOutcome(tenantId: string, subscriptionId: string, attempts: 
     lastStatusCode: 410,
     lastError: null,
     endpointDisabledReason: null,
+    endpointFailingSince: null,
     completedAt: new Date().toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 export * from './callback-receiver';
+export * from './otlp-receiver';
 export * from './in-process-service';
 export * from './service-processes';
 export * from './service-logs';

@@ -11,6 +11,8 @@ export interface RawRecord {
   value: string | null;
   /** The record's timestamp (its producer's clock), ms since epoch. */
   timestamp: number;
+  /** Its headers, as text. */
+  headers: Record<string, string>;
 }
 
 /**
@@ -69,7 +71,7 @@ export class TestKafka {
           eachMessage: async ({ partition, message }) => {
             const end = remaining.get(partition);
             if (end === undefined || BigInt(message.offset) >= end) return;
-            records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, timestamp: Number(message.timestamp) });
+            records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, timestamp: Number(message.timestamp), headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
             if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
             if (remaining.size === 0) {
               clearTimeout(timer);

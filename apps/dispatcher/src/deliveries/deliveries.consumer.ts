@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { OnTopic, type Inbound } from '@tripline/kafka';
+import { traceparentOf } from '@tripline/tracing';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
@@ -21,13 +22,15 @@ export class DeliveriesConsumer {
   @OnTopic('deliveries', { group: 'deliveries' })
   async handle(batch: Array<Inbound<'deliveries'>>): Promise<void> {
     await this.scheduler.schedule(
-      batch.map(({ value: r }) => ({
+      batch.map(({ value: r, trace }) => ({
         id: r.deliveryId,
         tenantId: r.tenantId,
         subscriptionId: r.subscriptionId,
         eventId: r.eventId,
         trigger: r.trigger,
         payload: r.payload,
+        // Kept with the delivery: its attempts, however late and wherever made, join this trace.
+        traceparent: trace ? traceparentOf(trace) : null,
       })),
     );
   }

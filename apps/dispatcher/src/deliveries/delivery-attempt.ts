@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
 import { CallbackSender } from '../callbacks/callback-sender';
 import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
 import type { CallableEndpoint } from '../endpoints/dispatch-endpoints';
@@ -6,6 +7,7 @@ import { answersValidation, VALIDATION_TRIGGER } from '../endpoints/validation-h
 import { RetrySchedule } from '../schedule/retry-schedule';
 import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
+import { describeAttempt, inAttemptSpan } from './attempt-span';
 import { judgeAttempt } from './attempt-verdict';
 import { publishesOutcome, type AttemptRecord, type ClaimedDelivery, type FinalStatus } from './delivery-log';
 
@@ -34,7 +36,11 @@ export class DeliveryAttempt {
   }
 
   /** Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish. */
-  async run(delivery: ClaimedDelivery, endpoint: CallableEndpoint): Promise<boolean> {
+  run(delivery: ClaimedDelivery, endpoint: CallableEndpoint): Promise<boolean> {
+    return inAttemptSpan(delivery, (span) => this.attempt(delivery, endpoint, span));
+  }
+
+  private async attempt(delivery: ClaimedDelivery, endpoint: CallableEndpoint, span?: Span): Promise<boolean> {
     const startedAt = performance.now();
     const attemptNumber = delivery.attemptCount + 1;
     // The signature's timestamp is this instance's clock, as the receiver's check expects;
@@ -78,6 +84,7 @@ export class DeliveryAttempt {
     const healthChange = disableReason ? 'disabled' : success ? (endpoint.failingSince ? 'recovered' : null) : endpoint.failingSince ? null : 'failing';
     endpoint.failingSince = failingSince;
 
+    describeAttempt(span, result.statusCode, finalStatus ?? 'retry', result.error, retryInMs);
     const record: AttemptRecord = { delivery, attemptNumber, startedAt, result, retryInMs, finalStatus, healthChange, disableReason };
     await this.recorder.record(record);
     if (finalStatus && finalStatus !== 'delivered') {

@@ -26,6 +26,8 @@ export interface NewDelivery {
   eventId: string;
   trigger: string;
   payload: object;
+  /** The W3C traceparent of the request (see `deliveries.traceparent`); null or absent when untraced. */
+  traceparent?: string | null;
 }
 
 export interface ClaimedDelivery {
@@ -38,6 +40,8 @@ export interface ClaimedDelivery {
   subscriptionId: string;
   body: string;
   attemptCount: number;
+  /** Its attempts' spans are children of this trace context (null: untraced). */
+  traceparent: string | null;
   /** The dispatcher's endpoint of its subscription; null while its subscription change is not in yet. */
   endpoint: Endpoint | null;
 }
@@ -87,6 +91,7 @@ type ClaimRow = EndpointRow & {
   subscription_id: string;
   body: string;
   attempt_count: number;
+  traceparent: string | null;
   /** How many due deliveries the claim looked at (before keeping each tenant to its room). */
   seen: number;
 };
@@ -95,7 +100,7 @@ type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed_at: Date;
 
 /** The delivery columns a claim returns, and its endpoint's. */
 const CLAIM_COLUMNS = `
-  c.id, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.seen, ${ENDPOINT_COLUMNS}`;
+  c.id, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.traceparent, c.seen, ${ENDPOINT_COLUMNS}`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
@@ -129,11 +134,11 @@ export class DeliveryLog {
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
-          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, next_attempt_at, locked_until)
+          INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, next_attempt_at, locked_until, traceparent)
           SELECT id, tenant_id, subscription_id, event_id, trigger, body, now(),
-            CASE WHEN claim THEN now() + $8::int * interval '1 millisecond' END
-          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-            AS t(id, tenant_id, subscription_id, event_id, trigger, body, claim)
+            CASE WHEN claim THEN now() + $8::int * interval '1 millisecond' END, traceparent
+          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[], $9::text[])
+            AS t(id, tenant_id, subscription_id, event_id, trigger, body, claim, traceparent)
           ON CONFLICT (id) DO NOTHING
           RETURNING id, subscription_id, created_at, locked_until IS NOT NULL AS claimed
         )
@@ -148,12 +153,13 @@ export class DeliveryLog {
         col((d) => d.body),
         col((d) => claim.has(d.id)),
         leaseMs,
+        col((d) => d.traceparent ?? null),
       ],
     });
     const claimedRows = rows.filter((r) => r.claimed);
     const endpoints = this.endpoints.of(claimedRows);
     const claimed = claimedRows.map((r): ClaimedDelivery => {
-      const { tenantId, subscriptionId, trigger, body } = byId.get(r.id)!;
+      const { tenantId, subscriptionId, trigger, body, traceparent } = byId.get(r.id)!;
       return {
         id: r.id,
         trigger,
@@ -163,6 +169,7 @@ export class DeliveryLog {
         subscriptionId,
         body,
         attemptCount: 0,
+        traceparent: traceparent ?? null,
         endpoint: endpoints.get(subscriptionId) ?? null,
       };
     });
@@ -201,7 +208,7 @@ export class DeliveryLog {
         claimed AS (
           UPDATE deliveries d SET locked_until = now() + $2::int * interval '1 millisecond'
           FROM fair WHERE d.id = fair.id
-          RETURNING d.id, d.trigger, d.created_at, d.tenant_id, d.subscription_id, d.body, d.attempt_count, fair.seen::int AS seen
+          RETURNING d.id, d.trigger, d.created_at, d.tenant_id, d.subscription_id, d.body, d.attempt_count, d.traceparent, fair.seen::int AS seen
         )
         SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
       values: [
@@ -252,12 +259,17 @@ export class DeliveryLog {
       last_status_code: number | null;
       last_error: string | null;
       disabled_reason: string | null;
+      failing_since: Date | null;
       completed_at: Date | null;
     }>({
       name: 'deliveries.pendingOutcomes',
+      // The endpoint's failing_since is still set when this outcome disabled it (only a
+      // success or a re-enabling clears it): the notice of the disabling says since when.
       text: `
-        SELECT id, tenant_id, subscription_id, status, attempt_count, last_status_code, last_error, disabled_reason, completed_at
-        FROM deliveries WHERE outcome_pending ORDER BY completed_at LIMIT $1`,
+        SELECT d.id, d.tenant_id, d.subscription_id, d.status, d.attempt_count, d.last_status_code, d.last_error, d.disabled_reason, d.completed_at,
+          CASE WHEN d.disabled_reason IS NOT NULL THEN e.failing_since END AS failing_since
+        FROM deliveries d LEFT JOIN dispatch_endpoints e ON e.subscription_id = d.subscription_id
+        WHERE d.outcome_pending ORDER BY d.completed_at LIMIT $1`,
       values: [limit],
     });
     return rows.map((row) => ({
@@ -269,6 +281,7 @@ export class DeliveryLog {
       lastStatusCode: row.last_status_code,
       lastError: row.last_error,
       endpointDisabledReason: row.disabled_reason,
+      endpointFailingSince: row.failing_since?.toISOString() ?? null,
       completedAt: (row.completed_at ?? new Date()).toISOString(),
     }));
   }
@@ -292,6 +305,7 @@ function toClaimed(rows: ClaimRow[], endpoints: Map<string, Endpoint>): ClaimedD
     subscriptionId: r.subscription_id,
     body: r.body,
     attemptCount: r.attempt_count,
+    traceparent: r.traceparent,
     endpoint: endpoints.get(r.subscription_id) ?? null,
   }));
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
-import type { DispatcherOutcome, DispatcherReply, DispatcherRequest } from '@tripline/contracts';
-import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
+import type { DispatcherOutcome, DispatcherRequest } from '@tripline/contracts';
+import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/kafka';
 import { DeliveryQueries } from './delivery-queries';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -15,12 +15,13 @@ export class DispatcherRequestsConsumer {
 
   @OnTopic('dispatcherRequests', { group: 'requests' })
   async handle(batch: Array<Inbound<'dispatcherRequests'>>): Promise<void> {
-    const replies: DispatcherReply[] = [];
-    for (const { value: request } of batch) {
-      replies.push({ requestId: request.requestId, replyTo: request.replyTo, outcome: await this.answer(request) });
+    const replies: Array<Outbound<'dispatcherReplies'>> = [];
+    for (const { value: request, trace } of batch) {
+      const value = { requestId: request.requestId, replyTo: request.replyTo, outcome: await this.answer(request) };
+      replies.push({ key: request.replyTo, value, trace });
     }
     this.scheduler.wake();
-    await this.publisher.publish('dispatcherReplies', replies.map((r) => ({ key: r.replyTo, value: r })));
+    await this.publisher.publish('dispatcherReplies', replies);
   }
 
   private async answer(request: DispatcherRequest): Promise<DispatcherOutcome> {

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import type { AcceptedEvent, DeliveryRequest } from '@tripline/contracts';
-import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
+import type { AcceptedEvent } from '@tripline/contracts';
+import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
@@ -39,7 +39,9 @@ export class EventsConsumer {
     const subscriptions = await this.catchUp.read(() => this.index.matching(keys));
 
     const requestedAt = new Date().toISOString();
-    const requests: DeliveryRequest[] = [];
+    // Each request joins its own event's trace, not the batch's.
+    const traces = tracesByValue(batch);
+    const requests: Array<Outbound<'deliveries'>> = [];
     for (const candidate of candidates) {
       const { event, trigger, entityId } = candidate;
       for (const s of subscriptions) {
@@ -47,17 +49,21 @@ export class EventsConsumer {
         const payload = candidate.fire(s);
         if (!payload) continue;
         requests.push({
-          deliveryId: deliveryId(event.tenantId, candidate.occurrence, s.id),
-          tenantId: event.tenantId,
-          subscriptionId: s.id,
-          trigger,
-          eventId: event.id,
-          payload,
-          requestedAt,
+          key: s.id,
+          value: {
+            deliveryId: deliveryId(event.tenantId, candidate.occurrence, s.id),
+            tenantId: event.tenantId,
+            subscriptionId: s.id,
+            trigger,
+            eventId: event.id,
+            payload,
+            requestedAt,
+          },
+          trace: traces?.get(event),
         });
       }
     }
-    await this.publisher.publish('deliveries', requests.map((r) => ({ key: r.subscriptionId, value: r })));
+    await this.publisher.publish('deliveries', requests);
   }
 
   /** Threshold triggers depend on what came before: the observation store decides the transitions. */

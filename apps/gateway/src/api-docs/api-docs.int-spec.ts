@@ -39,6 +39,10 @@ describe('the gateway\'s API documents', () => {
     expect(choices.map((op: Json) => op.operationId)).toEqual(['ListDataSourceChoices', 'ListSegmentChoices', 'ListMeasureChoices']);
     for (const op of choices) expect(op.parameters).toEqual([expect.objectContaining({ name: 'q', in: 'query', required: false })]);
     expect(document.paths['/v1/segments'].get.parameters.map((p: Json) => p.name)).toContain('q');
+    const operationsWebhook = document.paths['/v1/operations-webhook'];
+    expect(Object.keys(operationsWebhook).sort()).toEqual(['delete', 'get', 'put']);
+    expect(Object.keys(operationsWebhook.put.responses)).toEqual(expect.arrayContaining(['200', '201', 'default']));
+    expect(operationsWebhook.put.requestBody.content['application/json'].schema).toBeDefined();
   });
 
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {

@@ -16,10 +16,11 @@ export class CallbackUrlCheck {
     this.policy = new CallbackAddressPolicy(env.TRIPLINE_CALLBACK_ALLOWLIST);
   }
 
-  async assertAllowed(callbackUrl: string): Promise<void> {
+  /** `field`: the body's name for the URL, which the 400 names. */
+  async assertAllowed(callbackUrl: string, field = 'callbackUrl'): Promise<void> {
     const verdict = await checkCallbackUrl(callbackUrl, this.policy);
     if (!verdict.allowed) {
-      throw new HttpError('validation_failed', `callbackUrl: ${verdict.reason}`, { issues: [{ path: 'callbackUrl', message: verdict.reason }] });
+      throw new HttpError('validation_failed', `${field}: ${verdict.reason}`, { issues: [{ path: field, message: verdict.reason }] });
     }
   }
 }

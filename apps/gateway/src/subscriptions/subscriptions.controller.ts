@@ -13,7 +13,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { TriggerName, type RegistryOutcome } from '@tripline/contracts';
+import { TriggerName } from '@tripline/contracts';
 import { ApiExcludeEndpoint, ApiNoContentResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/service';
 import { ZodResponse } from 'nestjs-zod';
@@ -21,6 +21,7 @@ import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { RegistryClient } from './registry-client';
+import { expectOutcome } from './registry-outcome';
 import { subscribeBodyFor } from './subscribe-request';
 import { DispatcherClient, recoverDeliveries } from '../deliveries/dispatcher-client';
 import { RequestTimedOutFilter } from '../request-timed-out.filter';
@@ -136,16 +137,4 @@ export class SubscriptionsController {
     if (!z.uuid().safeParse(id).success) return;
     expectOutcome(await this.registry.ask({ kind: 'unsubscribe', tenantId, subscriptionId: id }), 'unsubscribed');
   }
-}
-
-function expectOutcome<K extends RegistryOutcome['kind']>(outcome: RegistryOutcome, kind: K): Extract<RegistryOutcome, { kind: K }> {
-  if (outcome.kind === kind) return outcome as Extract<RegistryOutcome, { kind: K }>;
-  // 409: the request is valid, the tenant's state is what stands in the way (deleting a subscription resolves it).
-  if (outcome.kind === 'failed' && outcome.code === 'limit_reached') {
-    throw new HttpError('subscription_limit_reached', outcome.message);
-  }
-  if (outcome.kind === 'failed' && outcome.code === 'invalid_request') {
-    throw new HttpError('internal', `registry refused the request: ${outcome.message}`);
-  }
-  throw new HttpError('internal', 'the registry could not complete the request');
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
 import { eventPartitionKey, type AcceptedEvent, type EventInput } from '@tripline/contracts';
 import { TopicPublisher } from '@tripline/kafka';
 import { INGESTION_ENV, type IngestionEnv } from '../ingestion.env';
@@ -40,11 +41,12 @@ export class EventIntake {
     return out;
   }
 
-  async accept(tenantId: string, events: readonly EventInput[], source: AcceptedEvent['source']): Promise<number> {
+  /** `traces[i]`: the trace event i arrived in, off the ingest topic; over HTTP, the request's (the active one). */
+  async accept(tenantId: string, events: readonly EventInput[], source: AcceptedEvent['source'], traces?: ReadonlyArray<Context | undefined>): Promise<number> {
     const accepted = this.stamp(tenantId, events, source);
     await this.publisher.publish(
       'events',
-      accepted.map((event) => ({ key: eventPartitionKey(event), value: event })),
+      accepted.map((event, i) => ({ key: eventPartitionKey(event), value: event, trace: traces?.[i] })),
     );
     return accepted.length;
   }

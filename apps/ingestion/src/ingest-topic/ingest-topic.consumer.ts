@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
 import type { EventInput } from '@tripline/contracts';
 import { OnTopic, type Inbound, type Rejection } from '@tripline/kafka';
 import { EventIntake } from '../events/event-intake';
@@ -20,7 +21,7 @@ export class IngestTopicConsumer {
   async handle(batch: Array<Inbound<'ingest'>>): Promise<Array<Rejection<'ingest'>>> {
     const known = await this.tenants.filterKnown(batch.map((m) => m.value.tenantId));
     const rejected: Array<Rejection<'ingest'>> = [];
-    const byTenant = new Map<string, EventInput[]>();
+    const byTenant = new Map<string, { events: EventInput[]; traces: Array<Context | undefined> }>();
     for (const message of batch) {
       const { tenantId, ...event } = message.value;
       if (!known.has(tenantId)) {
@@ -32,9 +33,12 @@ export class IngestTopicConsumer {
         rejected.push({ message, reason: `the event is ${tooLarge.bytes} bytes as published; the limit is ${this.intake.maxEventBytes} bytes (INGEST_MAX_EVENT_BYTES)` });
         continue;
       }
-      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), event]);
+      const tenant = byTenant.get(tenantId) ?? { events: [], traces: [] };
+      tenant.events.push(event);
+      tenant.traces.push(message.trace);
+      byTenant.set(tenantId, tenant);
     }
-    await Promise.all([...byTenant].map(([tenantId, events]) => this.intake.accept(tenantId, events, 'kafka')));
+    await Promise.all([...byTenant].map(([tenantId, { events, traces }]) => this.intake.accept(tenantId, events, 'kafka', traces)));
     return rejected;
   }
 }

@@ -1,12 +1,16 @@
 import { Controller, Logger } from '@nestjs/common';
+import type { SubscriptionDisabled } from '@tripline/contracts';
 import { OnTopic, type Inbound } from '@tripline/kafka';
+import { disablingOf, subscriptionDisabledNotice } from '../operations/disabled-notice';
+import { OperationalEvents } from '../operations/operational-events';
 import { SubscriptionChanges } from '../subscriptions/subscription-changes';
 import { SubscriptionStore } from '../subscriptions/subscription-store';
 
 /**
  * Listens to what became of deliveries. A callback that answered 404 or 410 belongs to a flow
  * that no longer exists; an endpoint that kept failing for too long was given up on by the
- * dispatcher. Either way the subscription is disabled, with the reason, and stops matching.
+ * dispatcher. Either way the subscription is disabled, with the reason, and stops matching;
+ * and the tenant is told, through a notice on the operations topic.
  */
 @Controller()
 export class DeliveryOutcomesConsumer {
@@ -15,6 +19,7 @@ export class DeliveryOutcomesConsumer {
   constructor(
     private readonly store: SubscriptionStore,
     private readonly changes: SubscriptionChanges,
+    private readonly operations: OperationalEvents,
   ) {}
 
   // Off the callbacks' path: fuller batches, fewer round trips.
@@ -22,23 +27,29 @@ export class DeliveryOutcomesConsumer {
   async handle(batch: Array<Inbound<'deliveryOutcomes'>>): Promise<void> {
     // One change per subscription, its latest: many deliveries to one dead flow end in the same batch.
     const changed = new Map<string, Parameters<SubscriptionChanges['publish']>[0][number]>();
+    const notices = new Map<string, SubscriptionDisabled>();
     for (const { value: outcome } of batch) {
       if (outcome.result === 'validated') {
         const validated = await this.store.validated(outcome.tenantId, outcome.subscriptionId);
         if (validated) changed.set(validated.id, { change: 'validated', subscription: validated });
         continue;
       }
-      const reason =
-        outcome.result === 'gone'
-          ? `callback answered ${outcome.lastStatusCode ?? 'gone'}: the flow no longer exists`
-          : outcome.endpointDisabledReason;
-      if (!reason) continue;
-      const disabled = await this.store.disable(outcome.tenantId, outcome.subscriptionId, reason);
+      const current = await this.store.get(outcome.tenantId, outcome.subscriptionId);
+      const disabling = current && disablingOf(outcome, current.status);
+      if (!disabling) continue;
+      const disabled = await this.store.disable(outcome.tenantId, outcome.subscriptionId, disabling.reasonText, (s) =>
+        subscriptionDisabledNotice(s, disabling, outcome),
+      );
       if (!disabled) continue;
       // Published even when it was disabled already: this batch may be a redelivery whose first handling never published it.
       changed.set(disabled.subscription.id, { change: 'disabled', subscription: disabled.subscription });
-      if (disabled.changedNow) this.logger.log(`disabled subscription ${disabled.subscription.id}: ${reason}`);
+      // The notice again only for the outcome that disabled it (a redelivery: the same notice, the same id);
+      // later outcomes of deliveries to the same dead flow tell nobody anything new.
+      if (disabled.notice && disabled.notice.deliveryId === outcome.deliveryId) notices.set(disabled.notice.noticeId, disabled.notice);
+      if (disabled.changedNow) this.logger.log(`disabled subscription ${disabled.subscription.id}: ${disabling.reasonText}`);
     }
+    // The change first: whoever acts on the notice finds the subscription disabled.
     await this.changes.publish([...changed.values()]);
+    await this.operations.publish([...notices.values()]);
   }
 }

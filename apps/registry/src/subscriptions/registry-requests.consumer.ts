@@ -1,6 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
-import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryReply, type RegistryRequest } from '@tripline/contracts';
-import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { CallbackUrl, TriggerParams, describeIssues, type FieldIssue, type RegistryOutcome, type RegistryRequest } from '@tripline/contracts';
+import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/kafka';
 import { CallbackUrls } from './callback-urls';
 import { SubscriptionChanges } from './subscription-changes';
 import { boundedPage } from './subscription-page';
@@ -25,17 +26,16 @@ export class RegistryRequestsConsumer {
   // A request older than the gateway's timeout has nobody waiting, but its effect still counts.
   @OnTopic('registryRequests', { group: 'requests', fromBeginning: true })
   async handle(batch: Array<Inbound<'registryRequests'>>): Promise<void> {
-    const replies: RegistryReply[] = [];
+    const replies: Array<Outbound<'registryReplies'>> = [];
     const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
-    for (const { value: request } of batch) {
-      const outcome = await this.answer(request, changes);
-      replies.push({ requestId: request.requestId, replyTo: request.replyTo, outcome });
+    for (const { value: request, trace } of batch) {
+      // Answered one at a time, each within its request's trace: its statements are in it too.
+      const outcome = await context.with(trace ?? ROOT_CONTEXT, () => this.answer(request, changes));
+      // Each reply goes back in its request's trace (undefined when tracing is off).
+      replies.push({ key: request.replyTo, value: { requestId: request.requestId, replyTo: request.replyTo, outcome }, trace });
     }
     await this.changes.publish(changes);
-    await this.publisher.publish(
-      'registryReplies',
-      replies.map((reply) => ({ key: reply.replyTo, value: reply })),
-    );
+    await this.publisher.publish('registryReplies', replies);
   }
 
   private async answer(request: RegistryRequest, changes: Parameters<SubscriptionChanges['publish']>[0]): Promise<RegistryOutcome> {
@@ -53,6 +53,23 @@ export class RegistryRequestsConsumer {
           const { subscription, created } = await this.store.subscribe(request.tenantId, request.trigger, callbackUrl, params.data, request.handshake);
           // Published even when nothing changed: a redelivered request must still reach the evaluator.
           changes.push({ change: subscription.version > 1 ? 'reactivated' : 'created', subscription });
+          return { kind: 'subscribed', subscription, created };
+        } catch (error) {
+          if (error instanceof SubscriptionLimitReached) return { kind: 'failed', code: 'limit_reached', message: error.message };
+          throw error;
+        }
+      }
+      case 'set-operations-webhook': {
+        const callbackUrl = this.openCallbackUrl(request.sealedCallbackUrl);
+        if (typeof callbackUrl !== 'string') {
+          const message = callbackUrl.map((i) => `${i.path}: ${i.message}`).join('; ');
+          this.logger.warn(`refused operations webhook for tenant ${request.tenantId}: ${message}`);
+          return { kind: 'failed', code: 'invalid_request', message };
+        }
+        try {
+          const { subscription, created, change } = await this.store.setOperationsWebhook(request.tenantId, callbackUrl);
+          // Published even when nothing changed: a redelivered request must still reach the evaluator and dispatcher.
+          changes.push({ change: change ?? (subscription.version > 1 ? 'reactivated' : 'created'), subscription });
           return { kind: 'subscribed', subscription, created };
         } catch (error) {
           if (error instanceof SubscriptionLimitReached) return { kind: 'failed', code: 'limit_reached', message: error.message };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TriggerName, type SealedSecret, type Subscription } from '@tripline/contracts';
+import { operationsWebhookId, SubscriptionDisabled, TriggerName, type SealedSecret, type Subscription, type SubscriptionChanged } from '@tripline/contracts';
 import { PrismaService, type SubscriptionModel } from '@tripline/db';
 import { REGISTRY_ENV, type RegistryEnv } from '../registry.env';
 import { CallbackUrls } from './callback-urls';
@@ -15,6 +15,11 @@ export interface Subscribed {
 export interface Settled {
   subscription: Subscription;
   changedNow: boolean;
+}
+
+/** A subscription disabled, with the notice of that disabling: written now, or kept from when it was (null for one disabled before notices were kept). */
+export interface Disabled extends Settled {
+  notice: SubscriptionDisabled | null;
 }
 
 /** Thrown when a subscribe would take a tenant past REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT. */
@@ -74,6 +79,40 @@ export class SubscriptionStore {
     return { subscription: toSubscription(row), created: true };
   }
 
+  /**
+   * The tenant's operations webhook at this URL: its subscription of trigger subscription-disabled
+   * with the tenant's derived id, made, moved to the URL, or made active again. Its secrets are
+   * kept while it exists (a receiver moved elsewhere still verifies with the secret it has); made
+   * again after a delete, it gets new ones. It counts toward the tenant's subscriptions as any does.
+   */
+  async setOperationsWebhook(tenantId: string, callbackUrl: string): Promise<Subscribed & { change: SubscriptionChanged['change'] | null }> {
+    const id = operationsWebhookId(tenantId);
+    const kept = this.callbackUrls.keep(callbackUrl);
+    const existing = await this.prisma.subscription.findUnique({ where: { id } });
+    if (!existing) {
+      await this.assertBelowLimit(tenantId);
+      const row = await this.prisma.subscription.create({
+        data: { id, tenantId, trigger: 'subscription-disabled', ...kept, params: {}, handshake: false, status: 'active', secrets: this.secrets.issue() as object[] },
+      });
+      return { subscription: toSubscription(row), created: true, change: 'created' };
+    }
+    const sameUrl = this.callbackUrls.open(existing.sealedCallbackUrl) === callbackUrl;
+    if (sameUrl && existing.status === 'active') return { subscription: toSubscription(existing), created: false, change: null };
+    if (existing.status === 'deleted') await this.assertBelowLimit(tenantId);
+    const row = await this.prisma.subscription.update({
+      where: { id },
+      data: {
+        ...(sameUrl ? {} : kept),
+        status: 'active',
+        disabledReason: null,
+        version: { increment: 1 },
+        ...(existing.status === 'deleted' ? { secrets: this.secrets.issue() as object[] } : {}),
+      },
+    });
+    const change = existing.status === 'deleted' ? 'reactivated' : sameUrl ? 'enabled' : 'callback-changed';
+    return { subscription: toSubscription(row), created: existing.status === 'deleted', change };
+  }
+
   private async assertBelowLimit(tenantId: string): Promise<void> {
     const limit = this.env.REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT;
     // Counting stops at the limit: a subscribe never costs more than the limit's worth of rows.
@@ -90,11 +129,25 @@ export class SubscriptionStore {
     return this.settle(tenantId, id, (s) => (s.status === 'deleted' ? 'already' : { status: 'deleted', disabledReason: null }));
   }
 
-  /** As unsubscribe: one already disabled is returned as it is, to be published again. A deleted one stays deleted: null. */
-  async disable(tenantId: string, id: string, reason: string): Promise<Settled | null> {
-    return this.settle(tenantId, id, (s) =>
-      s.status === 'deleted' ? null : s.status === 'disabled' ? 'already' : { status: 'disabled', disabledReason: reason },
-    );
+  /**
+   * As unsubscribe: one already disabled is returned as it is, with the notice kept from its
+   * disabling, to be published again. A deleted one stays deleted: null. `noticeOf` writes the
+   * notice of this disabling from the subscription as disabled (its new version names the
+   * disabling); it is kept in the same row write, so a redelivery republishes it unchanged.
+   */
+  async disable(tenantId: string, id: string, reason: string, noticeOf: (disabled: Subscription) => SubscriptionDisabled): Promise<Disabled | null> {
+    const current = await this.prisma.subscription.findFirst({ where: { id, tenantId } });
+    if (!current || current.status === 'deleted') return null;
+    if (current.status === 'disabled') {
+      const kept = SubscriptionDisabled.safeParse(current.disabledNotice);
+      return { subscription: toSubscription(current), changedNow: false, notice: kept.success ? kept.data : null };
+    }
+    const disabledAt = new Date();
+    const data = { status: 'disabled', disabledReason: reason, version: current.version + 1, updatedAt: disabledAt };
+    const notice = noticeOf(toSubscription({ ...current, ...data }));
+    // Only from the version read: a change in between (an enable) fails this write, and the retry reads it afresh.
+    const row = await this.prisma.subscription.update({ where: { id, version: current.version }, data: { ...data, disabledNotice: notice } });
+    return { subscription: toSubscription(row), changedNow: true, notice };
   }
 
   /** Re-enables a disabled subscription (validating it again first if it asked for a handshake). */

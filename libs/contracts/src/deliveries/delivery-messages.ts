@@ -39,6 +39,8 @@ export const DeliveryOutcome = z.object({
   lastError: z.string().nullable(),
   /** Set when this failure made the dispatcher disable the endpoint (failing for too long). */
   endpointDisabledReason: z.string().nullable().default(null),
+  /** With endpointDisabledReason: when the endpoint's failures began. */
+  endpointFailingSince: IsoDateTime.nullable().default(null),
   completedAt: IsoDateTime,
 });
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;

@@ -3,6 +3,8 @@ import { ExternalId, IsoDateTime, TenantId } from '../common';
 import { RefreshStatus } from '../events/datasource-refresh-completed';
 import { RefreshComponent } from '../events/refresh-completed';
 import { RunStatus, StepStatus } from '../events/run-status';
+import { DisabledReason } from '../operations/operational-event';
+import { TriggerName } from '../subscriptions/triggers';
 
 /**
  * The JSON bodies callbacks receive, one per trigger. Flat where possible: Power Automate shows
@@ -88,6 +90,23 @@ export const UnificationCompletedPayload = z.object({
 });
 export type UnificationCompletedPayload = z.infer<typeof UnificationCompletedPayload>;
 
+export const SubscriptionDisabledPayload = z.object({
+  ...common,
+  eventId: z.uuid().describe('The id of the notice: every copy of one disabling carries the same one.'),
+  occurredAt: IsoDateTime.describe('When the subscription was disabled (ISO 8601).'),
+  trigger: z.literal('subscription-disabled').describe('The trigger that fired.'),
+  disabledSubscriptionId: z.uuid().describe('The id of the subscription that was disabled.'),
+  disabledTrigger: TriggerName.describe('The trigger of the subscription that was disabled.'),
+  operationsWebhook: z.boolean().describe("Whether the subscription disabled is the tenant's operations webhook."),
+  callbackUrl: z.string().describe('Its callback URL, every query value replaced by REDACTED.'),
+  reason: DisabledReason.describe('Why: gone (the callback answered 404 or 410), failing (it failed for too long without a success) or handshake-failed.'),
+  reasonText: z.string().describe('Why, in a sentence, as the subscription shows it.'),
+  lastStatusCode: z.number().int().nullable().describe('The HTTP status of the last attempt; empty when it got no answer.'),
+  lastError: nullableText('The error of the last attempt (time-out, refused...); empty when it got an answer.'),
+  failingSince: IsoDateTime.nullable().describe('When its failures began (reason failing); empty otherwise.'),
+});
+export type SubscriptionDisabledPayload = z.infer<typeof SubscriptionDisabledPayload>;
+
 /** Each trigger's callback body. */
 export const TriggerPayloads = {
   'data-source-refresh-failed': DataSourceRefreshPayload,
@@ -96,6 +115,7 @@ export const TriggerPayloads = {
   'measure-threshold-crossed': MeasureThresholdCrossedPayload,
   'full-refresh-completed': FullRefreshCompletedPayload,
   'unification-completed': UnificationCompletedPayload,
+  'subscription-disabled': SubscriptionDisabledPayload,
 } as const;
 
 export const TriggerPayload = z.union([
@@ -104,5 +124,6 @@ export const TriggerPayload = z.union([
   MeasureThresholdCrossedPayload,
   FullRefreshCompletedPayload,
   UnificationCompletedPayload,
+  SubscriptionDisabledPayload,
 ]);
 export type TriggerPayload = z.infer<typeof TriggerPayload>;

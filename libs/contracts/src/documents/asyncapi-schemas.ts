@@ -17,6 +17,7 @@ export const MESSAGE_NAMES: Record<TopicId, string> = {
   subscriptionChanges: 'SubscriptionChanged',
   deliveries: 'DeliveryRequest',
   deliveryOutcomes: 'DeliveryOutcome',
+  operations: 'OperationalEvent',
   commands: 'RefreshRequested',
   deadLetters: 'DeadLetter',
 };

@@ -20,6 +20,8 @@ export const RegistryRequest = z.discriminatedUnion('kind', [
     handshake: z.boolean().default(false),
   }),
   z.object({ ...addressing, kind: z.literal('unsubscribe'), subscriptionId: z.uuid() }),
+  /** The tenant's operations webhook (a subscription-disabled subscription of a derived id) at this URL. */
+  z.object({ ...addressing, kind: z.literal('set-operations-webhook'), sealedCallbackUrl: SealedCallbackUrl }),
   z.object({ ...addressing, kind: z.literal('rotate-secret'), subscriptionId: z.uuid() }),
   z.object({ ...addressing, kind: z.literal('enable'), subscriptionId: z.uuid() }),
   z.object({ ...addressing, kind: z.literal('get'), subscriptionId: z.uuid() }),

@@ -49,8 +49,11 @@ export type Subscription = z.infer<typeof Subscription>;
 
 /** The subscription changes topic: the latest state of one subscription (compacted by id). */
 export const SubscriptionChanged = z.object({
-  /** callback-sealed: republished once with its callback URL sealed (upgrading from plaintext URLs). */
-  change: z.enum(['created', 'reactivated', 'deleted', 'disabled', 'enabled', 'secret-rotated', 'validated', 'callback-sealed']),
+  /**
+   * callback-sealed: republished once with its callback URL sealed (upgrading from plaintext URLs).
+   * callback-changed: an operations webhook set to another URL (the only subscription whose URL changes).
+   */
+  change: z.enum(['created', 'reactivated', 'deleted', 'disabled', 'enabled', 'secret-rotated', 'validated', 'callback-sealed', 'callback-changed']),
   subscription: Subscription,
 });
 export type SubscriptionChanged = z.infer<typeof SubscriptionChanged>;

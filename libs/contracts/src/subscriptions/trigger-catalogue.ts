@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TriggerPayloads } from '../deliveries/trigger-payloads';
 import type { EventType } from '../events/envelope';
+import type { OperationalEventKind } from '../operations/operational-event';
 import { TriggerParams, type TriggerName } from './triggers';
 
 export interface TriggerDefinition {
@@ -8,8 +9,8 @@ export interface TriggerDefinition {
   /** Shown as the trigger's name in the flow designer. */
   summary: string;
   description: string;
-  /** The event type that can fire it. */
-  firedBy: EventType;
+  /** The event type that can fire it, or the operational event (the registry's, on the operations topic). */
+  firedBy: EventType | OperationalEventKind;
   params: z.ZodType;
   payload: z.ZodType;
 }
@@ -54,6 +55,13 @@ const entries: Array<Omit<TriggerDefinition, 'params' | 'payload'>> = [
     summary: 'When a unification refresh completes',
     description: 'Fires once per completed unification run (map, match, merge), with the status of the run and of each stage.',
     firedBy: 'unification.completed',
+  },
+  {
+    name: 'subscription-disabled',
+    summary: 'When a subscription is disabled',
+    description:
+      "Fires when one of the tenant's subscriptions stops receiving: its callback answered 404 or 410 (the flow was deleted), it failed for too long without a success, or it never answered the validation handshake. Fires once per disabling, with the reason and the last status or error. Only for a trigger when one is given. When a subscription of this trigger is disabled, it tells the operations webhook only; when the operations webhook is disabled, it tells these flows only, so they never tell each other.",
+    firedBy: 'subscription.disabled',
   },
 ];
 

@@ -8,6 +8,7 @@ export const TriggerName = z.enum([
   'measure-threshold-crossed',
   'full-refresh-completed',
   'unification-completed',
+  'subscription-disabled',
 ]);
 export type TriggerName = z.infer<typeof TriggerName>;
 export const TRIGGER_NAMES = TriggerName.options;
@@ -42,6 +43,12 @@ export const TriggerParams = {
     })
     .strict(),
   'unification-completed': z.object({}).strict(),
+  'subscription-disabled': z
+    .object({
+      trigger: TriggerName.optional()
+        .describe('Only when a subscription of this trigger is disabled; any trigger when omitted'),
+    })
+    .strict(),
 } as const satisfies Record<TriggerName, z.ZodType>;
 export type TriggerParamsOf<T extends TriggerName> = z.infer<(typeof TriggerParams)[T]>;
 
@@ -62,4 +69,6 @@ const ENTITY_PARAM: Record<TriggerName, string | null> = {
   'measure-threshold-crossed': 'measureId',
   'full-refresh-completed': null,
   'unification-completed': null,
+  // Indexed by the disabled subscription's trigger: a filtered one is found by that entity, an unfiltered one by none.
+  'subscription-disabled': 'trigger',
 };

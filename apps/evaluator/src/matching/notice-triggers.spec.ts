@@ -1,0 +1,110 @@
+import { operationsWebhookId, SubscriptionDisabledPayload, type SubscriptionDisabled, type TriggerName } from '@tripline/contracts';
+import { randomUUID } from 'node:crypto';
+import type { MatchableSubscription } from '../subscriptions/trigger-subscription-index';
+import { noticeMatchKey, noticePayload } from './notice-triggers';
+
+const tenantId = randomUUID();
+
+function notice(overrides: Partial<SubscriptionDisabled> = {}): SubscriptionDisabled {
+  return {
+    kind: 'subscription.disabled',
+    noticeId: randomUUID(),
+    tenantId,
+    subscriptionId: randomUUID(),
+    trigger: 'data-source-refresh-failed',
+    operationsWebhook: false,
+    callbackUrl: 'https://flows.example.test/hook?sig=REDACTED',
+    reason: 'gone',
+    reasonText: 'callback answered 410: the flow no longer exists',
+    lastStatusCode: 410,
+    lastError: null,
+    failingSince: null,
+    deliveryId: randomUUID(),
+    disabledAt: '2026-12-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const watcher = (params: Record<string, unknown> = {}, tenant = tenantId): MatchableSubscription => ({
+  id: randomUUID(),
+  tenantId: tenant,
+  trigger: 'subscription-disabled',
+  entityId: (params['trigger'] as string | undefined) ?? null,
+  params,
+});
+const operationsWebhook: MatchableSubscription = { ...watcher(), id: operationsWebhookId(tenantId) };
+
+describe('the subscription-disabled trigger', () => {
+  it("fires a watcher with the notice's facts, under the notice's id, in the trigger's payload contract", () => {
+    const n = notice({ reason: 'failing', lastStatusCode: 503, failingSince: '2026-11-26T10:00:00.000Z' });
+    const w = watcher();
+    const payload = noticePayload(n, w);
+    expect(SubscriptionDisabledPayload.parse(payload)).toEqual({
+      eventId: n.noticeId,
+      tenantId,
+      subscriptionId: w.id,
+      occurredAt: n.disabledAt,
+      trigger: 'subscription-disabled',
+      disabledSubscriptionId: n.subscriptionId,
+      disabledTrigger: 'data-source-refresh-failed',
+      operationsWebhook: false,
+      callbackUrl: n.callbackUrl,
+      reason: 'failing',
+      reasonText: n.reasonText,
+      lastStatusCode: 503,
+      lastError: null,
+      failingSince: '2026-11-26T10:00:00.000Z',
+    });
+  });
+
+  it('looks up the watchers of that trigger and those of every trigger, of that tenant', () => {
+    expect(noticeMatchKey(notice({ trigger: 'unification-completed' }))).toEqual({ tenantId, trigger: 'subscription-disabled', entityId: 'unification-completed' });
+  });
+
+  it('fires a watcher narrowed to another trigger, or of another tenant, never', () => {
+    expect(noticePayload(notice(), watcher({ trigger: 'unification-completed' }))).toBeNull();
+    expect(noticePayload(notice(), watcher({ trigger: 'data-source-refresh-failed' }))).not.toBeNull();
+    expect(noticePayload(notice(), watcher({}, randomUUID()))).toBeNull();
+  });
+
+  it('tells a flow disabled to the operations webhook and to every watcher', () => {
+    const n = notice({ trigger: 'segment-threshold-crossed' });
+    expect(noticePayload(n, operationsWebhook)).not.toBeNull();
+    expect(noticePayload(n, watcher())).not.toBeNull();
+  });
+
+  it("tells a watcher disabled to the operations webhook only, and the operations webhook's to the watchers only: they never tell their own kind", () => {
+    const watcherGone = notice({ trigger: 'subscription-disabled' as TriggerName });
+    expect(noticePayload(watcherGone, operationsWebhook)).not.toBeNull();
+    expect(noticePayload(watcherGone, watcher())).toBeNull();
+    expect(noticePayload(watcherGone, watcher({ trigger: 'subscription-disabled' }))).toBeNull();
+
+    const webhookGone = notice({ trigger: 'subscription-disabled', subscriptionId: operationsWebhookId(tenantId), operationsWebhook: true });
+    expect(noticePayload(webhookGone, watcher())).not.toBeNull();
+    expect(noticePayload(webhookGone, operationsWebhook)).toBeNull();
+  });
+
+  it('never tells a subscription of its own disabling', () => {
+    const w = watcher();
+    expect(noticePayload(notice({ subscriptionId: w.id }), w)).toBeNull();
+  });
+
+  it('ends every chain: watchers all gone, each told of each disabling, fire a bounded number of times', () => {
+    // A flow dies; every watcher and the operations webhook are told; every watcher then dies
+    // too, and so does the operations webhook: count every callback this can cause.
+    const watchers = Array.from({ length: 20 }, () => watcher());
+    let active = [...watchers, operationsWebhook];
+    const queue = [notice()];
+    let callbacks = 0;
+    while (queue.length > 0) {
+      const n = queue.shift()!;
+      const fired = active.filter((s) => noticePayload(n, s) !== null);
+      callbacks += fired.length;
+      // Each one fired answers 410: disabled (once), and its own notice follows.
+      active = active.filter((s) => !fired.includes(s));
+      queue.push(...fired.map((s) => notice({ trigger: 'subscription-disabled', subscriptionId: s.id, operationsWebhook: s.id === operationsWebhook.id })));
+    }
+    // The flow's notice reaches all 21; then nothing is left active to tell.
+    expect(callbacks).toBe(watchers.length + 1);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './tracing-switch';
+export * from './trace-context';
+export * from './tracing.module';
