@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { BenchReceiver } from './bench-receiver';
 import { describeMachine } from './machine';
-import { sleep, until } from './stats';
+import { until } from './stats';
 import { TriplineBench } from './tripline-bench';
 
 /**
