@@ -113,7 +113,8 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
       });
       if (created) this.logger.log(`created topics ${missing.map((t) => this.options.namespace + t.name).join(', ')}`);
     });
-    await this.applyRetention(definitions);
+    // Not a reason to stay down: a broker that refuses the update (ACLs) keeps the old retention.
+    await this.applyRetention(definitions).catch((error: Error) => this.logger.warn(`the dead letters' retention is unchanged: ${error.message}`));
     await this.withAdmin('waiting for topic leaders', async (admin) => {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
       const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
