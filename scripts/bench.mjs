@@ -6,5 +6,7 @@ import { loadDotEnv, prepare, root } from './prepare.mjs';
 
 loadDotEnv();
 await prepare((msg) => console.error(`[tripline] ${msg}`));
-const result = spawnSync(process.execPath, [path.join(root, 'dist/bench/src/run.js')], { cwd: root, stdio: 'inherit' });
+// `npm run bench:retention` (bench/src/retention-bench.ts): the delivery path while retention deletes a backlog.
+const entry = process.argv[2] === 'retention' ? 'retention-bench.js' : 'run.js';
+const result = spawnSync(process.execPath, [path.join(root, 'dist/bench/src', entry)], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,4 +1,4 @@
-import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
+import { baseEnvShape, cidrList, loadEnv, port, retentionDays, retentionJobShape, secretsKey } from '@tripline/config';
 import { z } from 'zod';
 import { parseDuration, RetrySchedule } from './schedule/retry-schedule';
 
@@ -54,6 +54,11 @@ export const DispatcherEnv = z.object({
   DISPATCH_DISABLE_AFTER: duration('5d'),
   /** How often the scheduler looks for due retries when nothing wakes it. */
   DISPATCH_POLL_INTERVAL: duration('250ms'),
+  /** Days a delivered delivery (and its attempts) is kept after it was delivered. */
+  RETENTION_DELIVERED_DAYS: retentionDays(7),
+  /** Days a failed, gone or cancelled delivery (and its attempts) is kept after it became final. */
+  RETENTION_FAILED_DAYS: retentionDays(30),
+  ...retentionJobShape,
 });
 export type DispatcherEnv = z.infer<typeof DispatcherEnv>;
 export const DISPATCHER_ENV = Symbol('DISPATCHER_ENV');

@@ -1,4 +1,4 @@
-import { baseEnvShape, loadEnv, port } from '@tripline/config';
+import { baseEnvShape, loadEnv, port, retentionDays, retentionJobShape } from '@tripline/config';
 import { z } from 'zod';
 
 export const EvaluatorEnv = z.object({
@@ -12,6 +12,13 @@ export const EvaluatorEnv = z.object({
    * what one event costs per subscription it fires.
    */
   DELIVERY_MAX_COMPONENTS_BYTES: z.coerce.number().int().min(1024).max(256 * 1024).default(32 * 1024),
+  /**
+   * Days an applied observation is kept for redelivery replay (each entity's latest is always
+   * kept). Longer than the events topic's retention (Kafka's default: 7 days), so any event
+   * that can still be redelivered finds its observation.
+   */
+  RETENTION_OBSERVATIONS_DAYS: retentionDays(14),
+  ...retentionJobShape,
 });
 export type EvaluatorEnv = z.infer<typeof EvaluatorEnv>;
 export const EVALUATOR_ENV = Symbol('EVALUATOR_ENV');

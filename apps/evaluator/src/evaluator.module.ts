@@ -8,6 +8,7 @@ import { KafkaSubscriptionChangeOffsets, SubscriptionChangeOffsets } from './sub
 import { SubscriptionChangesConsumer } from './subscriptions/subscription-changes.consumer';
 import { TriggerSubscriptionIndex } from './subscriptions/trigger-subscription-index';
 import { ObservationStore } from './thresholds/observation-store';
+import { ObservationRetention } from './retention/observation-retention';
 
 export function evaluatorModule(env: EvaluatorEnv) {
   @Module({
@@ -19,6 +20,7 @@ export function evaluatorModule(env: EvaluatorEnv) {
       { provide: SubscriptionChangeOffsets, useClass: KafkaSubscriptionChangeOffsets },
       SubscriptionCatchUp,
       ObservationStore,
+      ObservationRetention,
     ],
   })
   class EvaluatorModule {}

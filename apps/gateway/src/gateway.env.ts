@@ -1,4 +1,4 @@
-import { baseEnvShape, cidrList, loadEnv, port, secretsKey } from '@tripline/config';
+import { baseEnvShape, cidrList, loadEnv, port, retentionDays, retentionJobShape, secretsKey } from '@tripline/config';
 import { rateLimit, windowDuration } from '@tripline/service';
 import { z } from 'zod';
 import { trustProxy } from './trust-proxy';
@@ -34,6 +34,9 @@ export const GatewayEnv = z.object({
   ADMIN_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one judged after a wait, up to 1 h. */
   ADMIN_AUTH_LOCKOUT: windowDuration('30s'),
+  /** Days the read model keeps a refresh or unification run after it completed (each tenant's latest of a kind always stays). */
+  RETENTION_RUNS_DAYS: retentionDays(90),
+  ...retentionJobShape,
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');

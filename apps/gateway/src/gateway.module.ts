@@ -24,6 +24,10 @@ import { registryClient } from './subscriptions/registry-client';
 import { SubscriptionLocation } from './subscriptions/subscription-location';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
+import { RunRetention } from './retention/run-retention';
+import { EventErasure } from './erasure/event-erasure';
+import { EventsController } from './erasure/events.controller';
+import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 
 export function gatewayModule(env: GatewayEnv) {
@@ -44,6 +48,7 @@ export function gatewayModule(env: GatewayEnv) {
       RefreshRequestsController,
       ApiDocsController,
       ConnectorController,
+      EventsController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
@@ -59,6 +64,9 @@ export function gatewayModule(env: GatewayEnv) {
       PlatformStateQueries,
       OpenApiDocument,
       PowerAutomateConnector,
+      RunRetention,
+      TenantErasure,
+      EventErasure,
     ],
   })
   class GatewayModule {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionDays } from './retention';
 
 /** Thrown at boot when the environment is wrong; the message lists every bad variable. */
 export class InvalidEnvironmentError extends Error {
@@ -57,6 +58,11 @@ export const baseEnvShape = {
     .default(''),
   /** Partitions of the topics a service creates when they do not exist yet. */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /**
+   * The dead-letters topic's `retention.ms`, in days: set when a service creates the topic, and
+   * updated at boot when it differs (every service creates topics, so every service reads it).
+   */
+  RETENTION_DEAD_LETTERS_DAYS: retentionDays(14),
 };
 
 /** TRIPLINE_SECRETS_KEY: 32 random bytes, base64 (`openssl rand -base64 32`). */

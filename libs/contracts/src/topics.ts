@@ -84,8 +84,8 @@ export const topics = {
     schema: SubscriptionChanged,
     compacted: true,
     description:
-      "The latest state of each subscription after every change (created, reactivated, deleted, disabled); compacted, so reading it from the beginning rebuilds every subscription. The evaluator keeps its index of active subscriptions from it, the dispatcher its endpoints (the sealed callback URL, the sealed secrets, the status).",
-    producers: ['registry'],
+      "The latest state of each subscription after every change (created, reactivated, deleted, disabled); compacted, so reading it from the beginning rebuilds every subscription. The evaluator keeps its index of active subscriptions from it, the dispatcher its endpoints (the sealed callback URL, the sealed secrets, the status). When a tenant is erased, the gateway publishes a tombstone (a null value) for each of its subscriptions, so compaction drops what the topic kept of them; consumers skip tombstones.",
+    producers: ['registry', 'gateway'],
     consumers: ['evaluator', 'dispatcher'],
   },
   deliveries: {
@@ -127,7 +127,7 @@ export const topics = {
     key: "the dead message's key, or topic:partition when it had none",
     schema: DeadLetter,
     description:
-      'Messages a consumer could not accept (not JSON, failing the contract, refused for good), with the reason, the failing fields, where they came from and the original bytes.',
+      'Messages a consumer could not accept (not JSON, failing the contract, refused for good), with the reason, the failing fields, where they came from and the original bytes. Kept RETENTION_DEAD_LETTERS_DAYS (its retention.ms, set by the services that create topics).',
     producers: EVERY_SERVICE,
     consumers: ['operators'],
   },

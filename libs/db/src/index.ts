@@ -4,3 +4,4 @@ export * from './prisma.service';
 export * from './timestamps';
 export { Prisma } from './generated/client';
 export type * from './generated/models';
+export * from './retention';

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { describeIssues, topics, type FieldIssue, type MessageOf, type TopicId } from '@tripline/contracts';
+import { describeIssues, topics, type FieldIssue, type MessageOf, type TopicDefinition, type TopicId } from '@tripline/contracts';
 import type { KafkaMessage } from 'kafkajs';
 
 export interface Inbound<T extends TopicId> {
@@ -19,10 +19,13 @@ export interface Inbound<T extends TopicId> {
 
 export type Decoded<T extends TopicId> =
   | { ok: true; message: Inbound<T> }
+  /** A compacted topic's tombstone (a key with no value): the key's earlier messages are erased; nothing to handle. */
+  | { ok: 'tombstone' }
   | { ok: false; reason: string; issues: FieldIssue[] };
 
 /** Parses and validates one raw message against its topic's contract; never throws. */
 export function decode<T extends TopicId>(topic: T, partition: number, raw: KafkaMessage): Decoded<T> {
+  if (raw.value === null && (topics[topic] as TopicDefinition).compacted) return { ok: 'tombstone' };
   if (!raw.value || raw.value.length === 0) return { ok: false, reason: 'empty message value', issues: [] };
   let json: unknown;
   try {

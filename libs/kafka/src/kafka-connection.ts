@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ALL_TOPICS, topics, type TopicDefinition, type TopicId } from '@tripline/contracts';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { KafkaSignals } from './kafka-signals';
 import { nestLogCreator } from './kafka-logger';
 import { keyPartitioner } from './key-partitioner';
@@ -118,15 +118,43 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
           topic: this.options.namespace + t.name,
           numPartitions: this.options.topicPartitions,
           replicationFactor: -1, // the broker's default: 1 on a dev broker, 3 on a real cluster
-          configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          configEntries: [...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []), ...this.retentionOf(t)],
         })),
       });
       if (created) this.logger.log(`created topics ${missing.map((t) => this.options.namespace + t.name).join(', ')}`);
     });
+    // Not a reason to stay down: a broker that refuses the update (ACLs) keeps the old retention.
+    await this.applyRetention(definitions).catch((error: Error) => this.logger.warn(`the dead letters' retention is unchanged: ${error.message}`));
     await this.withAdmin('waiting for topic leaders', async (admin) => {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
       const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
       if (leaderless.length > 0) throw new Error(`no leader yet for ${leaderless.join(', ')}`);
+    });
+  }
+
+  /** The `retention.ms` this deployment sets on a topic: only the dead letters' is configured. */
+  private retentionOf(t: TopicDefinition): Array<{ name: string; value: string }> {
+    const ms = this.options.deadLetterRetentionMs;
+    return ms !== undefined && t.name === topics.deadLetters.name ? [{ name: 'retention.ms', value: String(ms) }] : [];
+  }
+
+  /**
+   * A topic created before (or by a service with another setting) keeps its retention until it
+   * is updated: set it when it differs. AlterConfigs replaces a topic's whole configuration, so
+   * it is used only for topics whose one setting is this (the dead letters), never a compacted one.
+   */
+  private async applyRetention(definitions: readonly TopicDefinition[]): Promise<void> {
+    const wanted = definitions.flatMap((t) => this.retentionOf(t).map((entry) => ({ name: this.options.namespace + t.name, entry })));
+    if (wanted.length === 0) return;
+    await this.withAdmin('setting topic retention', async (admin) => {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.name, configNames: ['retention.ms'] })),
+      });
+      const stale = wanted.filter((w) => resources.find((r) => r.resourceName === w.name)?.configEntries.find((c) => c.configName === 'retention.ms')?.configValue !== w.entry.value);
+      if (stale.length === 0) return;
+      await admin.alterConfigs({ validateOnly: false, resources: stale.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.name, configEntries: [w.entry] })) });
+      this.logger.log(`set ${stale.map((w) => `${w.name} ${w.entry.name}=${w.entry.value}`).join(', ')}`);
     });
   }
 

@@ -11,13 +11,14 @@ export class KafkaModule {
   /** The usual way: a service's client id plus the Kafka variables of its validated env. */
   static forService(
     clientId: string,
-    env: { KAFKA_BROKERS: string[]; KAFKA_TOPIC_NAMESPACE: string; KAFKA_TOPIC_PARTITIONS: number },
+    env: { KAFKA_BROKERS: string[]; KAFKA_TOPIC_NAMESPACE: string; KAFKA_TOPIC_PARTITIONS: number; RETENTION_DEAD_LETTERS_DAYS?: number },
   ): DynamicModule {
     return KafkaModule.forRoot({
       clientId,
       brokers: env.KAFKA_BROKERS,
       namespace: env.KAFKA_TOPIC_NAMESPACE,
       topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+      deadLetterRetentionMs: env.RETENTION_DEAD_LETTERS_DAYS === undefined ? undefined : env.RETENTION_DEAD_LETTERS_DAYS * 86_400_000,
     });
   }
 

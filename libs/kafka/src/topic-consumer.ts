@@ -266,6 +266,7 @@ export class TopicConsumers {
     for (const { batch } of live) {
       for (const raw of batch.messages) {
         const decoded = decode(spec.topic, batch.partition, raw);
+        if (decoded.ok === 'tombstone') continue;
         if (decoded.ok) valid.push(spans ? spans.start(batch.topic, batch.partition, raw, decoded.message) : decoded.message);
         else {
           dead.push(deadLetterFor(sourceOf(batch.partition), raw, decoded.reason, decoded.issues));

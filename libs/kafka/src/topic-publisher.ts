@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
-import { topics, type MessageInput, type TopicId } from '@tripline/contracts';
+import { topics, type MessageInput, type TopicDefinition, type TopicId } from '@tripline/contracts';
 import { isTracing } from '@tripline/tracing';
 import { CompressionTypes, type IHeaders } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
@@ -68,5 +68,18 @@ export class TopicPublisher {
       throw error;
     }
     traced?.end();
+  }
+
+  /**
+   * Tombstones (a key with a null value) on a compacted topic: compaction then drops every
+   * earlier message of those keys, and the tombstones themselves after `delete.retention.ms`
+   * (a day by default). Consumers skip them. Used to erase what the topic keeps of a tenant.
+   */
+  async tombstone(topic: TopicId, keys: readonly string[]): Promise<void> {
+    if (!(topics[topic] as TopicDefinition).compacted) throw new Error(`${topics[topic].name} is not compacted: a tombstone would erase nothing`);
+    const messages = keys.map((key) => ({ key, value: null }));
+    for (let i = 0; i < messages.length; i += 1_000) {
+      await this.connection.producer.send({ topic: this.connection.topicName(topic), acks: -1, compression: CompressionTypes.None, messages: messages.slice(i, i + 1_000) });
+    }
   }
 }

@@ -11,6 +11,7 @@ interface InfraEnv {
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_NAMESPACE: string;
   KAFKA_TOPIC_PARTITIONS: number;
+  RETENTION_DEAD_LETTERS_DAYS?: number;
   DATABASE_URL: string;
 }
 

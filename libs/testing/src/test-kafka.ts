@@ -1,6 +1,6 @@
 import { topics, type MessageInput, type MessageOf, type TopicId } from '@tripline/contracts';
 import { chunksOf, MAX_REQUEST_BYTES } from '@tripline/kafka';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { testInfra, type TestInfra } from './test-infra';
 import { query } from './tenants';
 
@@ -110,6 +110,16 @@ export class TestKafka {
       if (Date.now() > deadline) throw new Error(`group ${groupId} did not catch up on ${name} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /** A topic's setting as the broker reports it (e.g. `retention.ms`). */
+  async topicConfig(topic: TopicId, name: string): Promise<string | undefined> {
+    const admin = await this.connectAdmin();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: this.topicName(topic), configNames: [name] }],
+    });
+    return resources[0]?.configEntries.find((c) => c.configName === name)?.configValue;
   }
 
   async close(): Promise<void> {

@@ -115,6 +115,8 @@ export class AttemptRecorder implements OnApplicationShutdown {
         attempts AS (
           INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
           SELECT id, attempt_number, now() - age_ms * interval '1 millisecond', status_code, duration_ms, error, response_excerpt FROM input
+          -- A delivery erased (its tenant's, or its event's) while its attempt was in flight: nothing to record.
+          WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.id)
           ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
             duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
         ),
