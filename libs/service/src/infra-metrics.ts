@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { topics } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
 import { KafkaConnection, TopicConsumers } from '@tripline/kafka';
-import { MetricsRegistry } from '@tripline/metrics';
+import { MetricsRegistry, sharedSample } from '@tripline/metrics';
 import type { Gauge } from 'prom-client';
 
 /** A scrape must answer even with the broker gone: the lag read gives up after this. */
@@ -32,6 +32,9 @@ export class InfraMetrics implements OnModuleInit {
     private readonly prisma: PrismaService,
   ) {}
 
+  /** Scrapes that overlap (several Prometheus servers, a scrape loop) share one read of the broker. */
+  private readonly lagSample = sharedSample(() => this.readLag());
+
   onModuleInit(): void {
     const deadLetters = this.metrics.counter('deadLetters');
     const kafkaErrors = this.metrics.counter('kafkaClientErrors');
@@ -46,7 +49,7 @@ export class InfraMetrics implements OnModuleInit {
     let timer: NodeJS.Timeout | undefined;
     try {
       const lags = await Promise.race([
-        this.readLag(),
+        this.lagSample(),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${LAG_READ_TIMEOUT_MS} ms`)), LAG_READ_TIMEOUT_MS))),
       ]);
       gauge.reset();
@@ -61,9 +64,14 @@ export class InfraMetrics implements OnModuleInit {
     }
   }
 
+  /**
+   * The shared groups' lag. A consumer that starts at the end is a group of one instance (the
+   * gateway's replies, named after the instance): never behind by history, and a new group name,
+   * so a new series, per process; it is left out, as every id is kept out of labels.
+   */
   async readLag(): Promise<PartitionLag[]> {
     const perConsumer = await Promise.all(
-      this.consumers.consumed.map(async ({ topic, group, fromBeginning }) => {
+      this.consumers.consumed.filter((c) => c.fromBeginning).map(async ({ topic, group, fromBeginning }) => {
         const [ends, committed] = await Promise.all([this.kafka.partitionEnds(topic), this.kafka.committedOffsets(topic, group)]);
         return ends.map((end) => ({
           group: this.kafka.groupId(group),

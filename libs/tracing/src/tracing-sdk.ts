@@ -33,8 +33,8 @@ export function startSdk(serviceName: string, spanProcessor?: SpanProcessor): ()
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        // Probes poll every few seconds; a trace each would bury the ones that matter.
-        ignoreIncomingRequestHook: (req: IncomingMessage) => (req.url ?? '').startsWith('/health'),
+        // Probes and scrapes are not requests anyone traces: a trace every few seconds per service, and the dispatcher's gauge query in each.
+        ignoreIncomingRequestHook: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? ''),
         requireParentforOutgoingSpans: true,
       }),
       // The dispatcher's callbacks: a client span under the attempt's, with traceparent sent along.

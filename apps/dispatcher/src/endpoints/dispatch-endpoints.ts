@@ -114,8 +114,13 @@ export class DispatchEndpoints implements OnModuleInit {
         version: { type: 'int', values: col((s) => s.version) },
       },
       overwrite: ['sealed_callback_url', 'status', 'secrets'],
-      // Re-enabling (any status back to active) starts the failure clock afresh.
-      also: [`failing_since = CASE WHEN EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active' THEN NULL ELSE dispatch_endpoints.failing_since END`],
+      // Re-enabling (any status back to active) starts the failure clock afresh, and so does a new
+      // URL (the operations webhook moved): the old URL's failures say nothing of the new one's.
+      also: [
+        `failing_since = CASE WHEN (EXCLUDED.status = 'active' AND dispatch_endpoints.status <> 'active')
+                                OR EXCLUDED.sealed_callback_url <> dispatch_endpoints.sealed_callback_url
+                              THEN NULL ELSE dispatch_endpoints.failing_since END`,
+      ],
     });
   }
 

@@ -89,22 +89,28 @@ describe('the subscription-disabled trigger', () => {
     expect(noticePayload(notice({ subscriptionId: w.id }), w)).toBeNull();
   });
 
-  it('ends every chain: watchers all gone, each told of each disabling, fire a bounded number of times', () => {
-    // A flow dies; every watcher and the operations webhook are told; every watcher then dies
-    // too, and so does the operations webhook: count every callback this can cause.
+  it('ends every chain: watchers and the operations webhook all gone, disabled one at a time, never tell their own kind', () => {
+    // A flow dies and every watcher and the operations webhook are told; each one told answers
+    // 410 and is disabled at once, so its own notice is matched while the others are still
+    // active (depth first: the order a busy registry may well take).
     const watchers = Array.from({ length: 20 }, () => watcher());
-    let active = [...watchers, operationsWebhook];
-    const queue = [notice()];
-    let callbacks = 0;
-    while (queue.length > 0) {
-      const n = queue.shift()!;
-      const fired = active.filter((s) => noticePayload(n, s) !== null);
-      callbacks += fired.length;
-      // Each one fired answers 410: disabled (once), and its own notice follows.
-      active = active.filter((s) => !fired.includes(s));
-      queue.push(...fired.map((s) => notice({ trigger: 'subscription-disabled', subscriptionId: s.id, operationsWebhook: s.id === operationsWebhook.id })));
-    }
-    // The flow's notice reaches all 21; then nothing is left active to tell.
-    expect(callbacks).toBe(watchers.length + 1);
+    const active = new Set([...watchers, operationsWebhook]);
+    const told: Array<{ about: string | null; to: string }> = [];
+    const tell = (about: (typeof watchers)[number] | null, n: ReturnType<typeof notice>) => {
+      for (const s of [...active]) {
+        if (!active.has(s) || noticePayload(n, s) === null) continue;
+        told.push({ about: about?.id ?? null, to: s.id });
+        active.delete(s);
+        tell(s, notice({ trigger: 'subscription-disabled', subscriptionId: s.id, operationsWebhook: s.id === operationsWebhook.id }));
+      }
+    };
+    tell(null, notice());
+
+    const isWatcher = (id: string | null) => watchers.some((w) => w.id === id);
+    expect(told.filter(({ about, to }) => isWatcher(about) && isWatcher(to))).toEqual([]);
+    expect(told.filter(({ about }) => about === operationsWebhook.id).every(({ to }) => isWatcher(to))).toBe(true);
+    // Each of the 21 is told once, and none is left active: the chain ended.
+    expect(told).toHaveLength(watchers.length + 1);
+    expect(active.size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
-import type { DeliveryRequest } from '@tripline/contracts';
-import { OnTopic, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
+import { MetricsRegistry, tally } from '@tripline/metrics';
+import type { Counter } from 'prom-client';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
 import { deliveryId } from './delivery-id';
@@ -15,29 +16,39 @@ import { noticeMatchKey, noticePayload } from './notice-triggers';
  */
 @Controller()
 export class OperationsConsumer {
+  /** Counted with the event triggers' firings: the same counter, trigger subscription-disabled. */
+  private readonly firings: Counter<'trigger'>;
+
   constructor(
     private readonly publisher: TopicPublisher,
     private readonly index: TriggerSubscriptionIndex,
     private readonly catchUp: SubscriptionCatchUp,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    this.firings = metrics.counter('firings');
+  }
 
   // Off the events' path: fuller batches, fewer round trips.
   @OnTopic('operations', { group: 'operations', lingerMs: 100 })
   async handle(batch: Array<Inbound<'operations'>>): Promise<void> {
-    const notices = batch.map((m) => m.value).filter((n) => n.kind === 'subscription.disabled');
+    const notices = batch.filter((m) => m.value.kind === 'subscription.disabled');
     if (notices.length === 0) return;
-    const subscriptions = await this.catchUp.read(() => this.index.matching(notices.map(noticeMatchKey)));
+    const subscriptions = await this.catchUp.read(() => this.index.matching(notices.map((m) => noticeMatchKey(m.value))));
 
     const requestedAt = new Date().toISOString();
-    const requests = new Map<string, DeliveryRequest>();
-    for (const notice of notices) {
+    // Each request joins its own notice's trace (the registry's handling of the outcome that disabled it).
+    const traces = tracesByValue(notices);
+    const requests = new Map<string, Outbound<'deliveries'>>();
+    for (const { value: notice } of notices) {
       for (const s of subscriptions) {
         const payload = noticePayload(notice, s);
         if (!payload) continue;
         const id = deliveryId(notice.tenantId, `notice:${notice.noticeId}`, s.id);
-        requests.set(id, { deliveryId: id, tenantId: notice.tenantId, subscriptionId: s.id, trigger: 'subscription-disabled', eventId: notice.noticeId, payload, requestedAt });
+        const value = { deliveryId: id, tenantId: notice.tenantId, subscriptionId: s.id, trigger: 'subscription-disabled' as const, eventId: notice.noticeId, payload, requestedAt };
+        requests.set(id, { key: s.id, value, trace: traces?.get(notice) });
       }
     }
-    await this.publisher.publish('deliveries', [...requests.values()].map((r) => ({ key: r.subscriptionId, value: r })));
+    await this.publisher.publish('deliveries', [...requests.values()]);
+    tally(this.firings, [...requests.values()], ({ value: { trigger } }) => ({ trigger }));
   }
 }

@@ -41,6 +41,8 @@ export class DeliveryOutcomesConsumer {
         if (validated) changed.set(validated.id, { change: 'validated', subscription: validated });
         continue;
       }
+      // Most outcomes disable nothing (a failed or cancelled delivery of a healthy endpoint): no read for them.
+      if (outcome.result !== 'gone' && !outcome.endpointDisabledReason) continue;
       const current = await this.store.get(outcome.tenantId, outcome.subscriptionId);
       const disabling = current && disablingOf(outcome, current.status);
       if (!disabling) continue;
