@@ -233,6 +233,20 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     expect((await finalOutcomes([missed.deliveryId]))[0]).toMatchObject({ result: 'delivered' });
   });
 
+  it('restarts the failure clock when the endpoint moves to another URL: the old URL\'s failures say nothing of the new one', async () => {
+    scripts.set('/old-url', [500, 500, 500]);
+    const { subscription } = await endpoint('/old-url');
+    await dispatch(request(subscription));
+    const failingSince = async () =>
+      (await query<{ failing_since: Date | null }>('SELECT failing_since FROM dispatch_endpoints WHERE subscription_id = $1', [subscription.id]))[0].failing_since;
+    expect(await failingSince()).not.toBeNull();
+
+    const moved = subscriptionFixture(tenant, receiver.url('/new-url'), { id: subscription.id, version: 2 }).subscription;
+    await kafka.publish('subscriptionChanges', [{ key: subscription.id, value: { change: 'callback-changed', subscription: moved } }]);
+    await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
+    expect(await failingSince()).toBeNull();
+  });
+
   it('records a connection error and retries it', async () => {
     const { subscription } = await endpoint('/nowhere', { callbackUrl: 'http://127.0.0.1:9/unreachable' });
     const req = request(subscription);
