@@ -5,10 +5,9 @@ import {
   type AcceptedEvent,
   type Subscription,
   type SubscriptionChanged,
-  type SubscriptionDisabled,
   type TriggerName,
 } from '@tripline/contracts';
-import { isolatedNamespace, refreshEvent, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
+import { disabledNotice, isolatedNamespace, refreshEvent, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadEvaluatorEnv } from './evaluator.env';
 import { evaluatorModule } from './evaluator.module';
@@ -131,22 +130,11 @@ describe('evaluator, against the real Kafka and Postgres', () => {
     const gone = subscription('data-source-refresh-failed', {}, { status: 'disabled', version: 2 });
     await kafka.publish('subscriptionChanges', [operationsWebhook, watcher, refreshWatcher, segmentWatcher, otherTenants, gone].map((s) => change(s)));
 
-    const notice: SubscriptionDisabled = {
-      kind: 'subscription.disabled',
+    const notice = disabledNotice(tenant, {
       noticeId: subscriptionDisabledNoticeId(tenant, gone.id, 2),
-      tenantId: tenant,
       subscriptionId: gone.id,
-      trigger: 'data-source-refresh-failed',
-      operationsWebhook: false,
       callbackUrl: gone.redactedCallbackUrl,
-      reason: 'gone',
-      reasonText: 'callback answered 410: the flow no longer exists',
-      lastStatusCode: 410,
-      lastError: null,
-      failingSince: null,
-      deliveryId: randomUUID(),
-      disabledAt: '2026-12-01T10:00:00.000Z',
-    };
+    });
     // Published twice (a redelivered outcome republishes it), the second in a batch of its own.
     await kafka.publish('operations', [{ key: tenant, value: notice }]);
     await kafka.waitForGroup(kafka.groupId('tripline-evaluator', 'operations'), 'operations');

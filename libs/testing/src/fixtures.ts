@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, EventInput } from '@tripline/contracts';
+import type { DeliveryOutcome, EventInput, SubscriptionDisabled } from '@tripline/contracts';
 import { randomUUID } from 'node:crypto';
 
 type EventOf<T extends EventInput['type']> = Extract<EventInput, { type: T }>;
@@ -106,5 +106,26 @@ export function goneOutcome(tenantId: string, subscriptionId: string, attempts: 
     endpointDisabledReason: null,
     endpointFailingSince: null,
     completedAt: new Date().toISOString(),
+  };
+}
+
+/** A notice as the registry publishes it when a flow's callback answered 410. */
+export function disabledNotice(tenantId: string, overrides: Partial<SubscriptionDisabled> = {}): SubscriptionDisabled {
+  return {
+    kind: 'subscription.disabled',
+    noticeId: randomUUID(),
+    tenantId,
+    subscriptionId: randomUUID(),
+    trigger: 'data-source-refresh-failed',
+    operationsWebhook: false,
+    callbackUrl: 'https://flows.example.test/hook?sig=REDACTED',
+    reason: 'gone',
+    reasonText: 'callback answered 410: the flow no longer exists',
+    lastStatusCode: 410,
+    lastError: null,
+    failingSince: null,
+    deliveryId: randomUUID(),
+    disabledAt: '2026-12-01T10:00:00.000Z',
+    ...overrides,
   };
 }

@@ -1,29 +1,12 @@
 import { operationsWebhookId, SubscriptionDisabledPayload, type SubscriptionDisabled, type TriggerName } from '@tripline/contracts';
+import { disabledNotice } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import type { MatchableSubscription } from '../subscriptions/trigger-subscription-index';
 import { noticeMatchKey, noticePayload } from './notice-triggers';
 
 const tenantId = randomUUID();
 
-function notice(overrides: Partial<SubscriptionDisabled> = {}): SubscriptionDisabled {
-  return {
-    kind: 'subscription.disabled',
-    noticeId: randomUUID(),
-    tenantId,
-    subscriptionId: randomUUID(),
-    trigger: 'data-source-refresh-failed',
-    operationsWebhook: false,
-    callbackUrl: 'https://flows.example.test/hook?sig=REDACTED',
-    reason: 'gone',
-    reasonText: 'callback answered 410: the flow no longer exists',
-    lastStatusCode: 410,
-    lastError: null,
-    failingSince: null,
-    deliveryId: randomUUID(),
-    disabledAt: '2026-12-01T10:00:00.000Z',
-    ...overrides,
-  };
-}
+const notice = (overrides: Partial<SubscriptionDisabled> = {}) => disabledNotice(tenantId, overrides);
 
 const watcher = (params: Record<string, unknown> = {}, tenant = tenantId): MatchableSubscription => ({
   id: randomUUID(),
