@@ -10,8 +10,8 @@ import { TriplineBench } from './tripline-bench';
 
 /**
  * `npm run bench:retention`: does the dispatcher's retention job slow the delivery path while
- * it deletes a large backlog? A backlog of BACKLOG_DELIVERIES delivered deliveries of 30 days
- * ago, 4 attempts each, is committed; the delivery path (saturation, then latency at 500
+ * it deletes a large backlog? A backlog of BACKLOG_DELIVERIES deliveries of 31 days ago, 4
+ * attempts each, is committed (see `seed`); the delivery path (saturation, then latency at 500
  * events/s) is measured with the dispatcher's job running every second but not deleting (a
  * 10-year window), then with the default 7-day window while the job deletes the backlog.
  * Twice, interleaved. RETENTION_BATCH_SIZE and RETENTION_BATCH_PAUSE_MS as this process's
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await bench.subscribe(sources);
   await bench.saturation(sources, 2_000); // warm-up
 
-  const backlogLeft = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1`, [BACKLOG_TENANT]))[0].n;
+  const backlogLeft = async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status = 'delivered'`, [BACKLOG_TENANT]))[0].n;
 
   async function measure(label: string) {
     const saturation = await bench.saturation(sources, SATURATION_EVENTS);
@@ -113,24 +113,37 @@ async function main(): Promise<void> {
 
 const BACKLOG_TENANT = '00000000-0000-4000-8000-00000000bac0';
 
-/** The backlog in one transaction: the job sees all of it at once, at commit. */
+/**
+ * The backlog in one transaction (the job sees all of it at once, at commit), in the day
+ * partitions of 31 days ago, where a dispatcher running since then would have recorded it.
+ * One in a hundred failed, and within the failed window: those move out of the day before
+ * it is dropped.
+ */
 async function seed(databaseUrl: string, deliveries: number): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    const { rows } = await client.query<{ day: string; next: string }>(
+      `SELECT ((now() AT TIME ZONE 'UTC')::date - 31)::text AS day, ((now() AT TIME ZONE 'UTC')::date - 30)::text AS next`,
+    );
+    const { day, next } = rows[0];
     await client.query('BEGIN');
+    for (const table of ['deliveries', 'delivery_attempts']) {
+      await client.query(`CREATE TABLE IF NOT EXISTS "${table}_${day.replaceAll('-', '')}" PARTITION OF "${table}" FOR VALUES FROM ('${day}') TO ('${next}')`);
+    }
     await client.query(
-      `INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, status, attempt_count, created_at, completed_at)
+      `INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, status, attempt_count, created_at, completed_at, log_day)
        SELECT gen_random_uuid(), $1, '00000000-0000-4000-8000-00000000bac1', 'evt-backlog-' || n, 'data-source-refresh-failed',
-         repeat('x', 400), 'delivered', $3, now() - interval '31 days', now() - interval '30 days'
+         repeat('x', 400), CASE WHEN n % 100 = 0 THEN 'failed' ELSE 'delivered' END, $3, $4::date + interval '1 hour',
+         CASE WHEN n % 100 = 0 THEN now() - interval '20 days' ELSE $4::date + interval '2 hours' END, $4::date
        FROM generate_series(1, $2) AS n`,
-      [BACKLOG_TENANT, deliveries, ATTEMPTS_EACH],
+      [BACKLOG_TENANT, deliveries, ATTEMPTS_EACH, day],
     );
     await client.query(
-      `INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, response_excerpt)
-       SELECT d.id, a, d.created_at, CASE WHEN a = $2 THEN 200 ELSE 503 END, 20, '\\x6f6b'::bytea
-       FROM deliveries d CROSS JOIN generate_series(1, $2) AS a WHERE d.tenant_id = $1`,
-      [BACKLOG_TENANT, ATTEMPTS_EACH],
+      `INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, response_excerpt, log_day)
+       SELECT d.id, a, d.created_at, CASE WHEN a = $2 THEN 200 ELSE 503 END, 20, '\\x6f6b'::bytea, d.log_day
+       FROM deliveries d CROSS JOIN generate_series(1, $2) AS a WHERE d.tenant_id = $1 AND d.log_day = $3::date`,
+      [BACKLOG_TENANT, ATTEMPTS_EACH, day],
     );
     await client.query('COMMIT');
   } finally {

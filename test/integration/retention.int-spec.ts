@@ -1,9 +1,11 @@
 import { ALL_TOPICS, eventPartitionKey, type AcceptedEvent, type Subscription } from '@tripline/contracts';
 import { KafkaConnection } from '@tripline/kafka';
 import { PrismaService } from '@tripline/db';
-import { isolatedNamespace, query, segmentEvent, serviceEnv, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
+import { dropDatabase, isolatedNamespace, query, segmentEvent, separateDatabase, serviceEnv, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
+import type { QueryResultRow } from 'pg';
 import { loadDispatcherEnv } from '../../apps/dispatcher/src/dispatcher.env';
+import { DeliveryPartitions } from '../../apps/dispatcher/src/retention/delivery-partitions';
 import { DeliveryRetention } from '../../apps/dispatcher/src/retention/delivery-retention';
 import { loadEvaluatorEnv } from '../../apps/evaluator/src/evaluator.env';
 import { evaluatorModule } from '../../apps/evaluator/src/evaluator.module';
@@ -29,57 +31,110 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
   });
   afterAll(async () => prisma?.$disconnect());
 
-  describe('dispatcher: deliveries and their attempts', () => {
+  describe('dispatcher: deliveries and their attempts, by day partitions', () => {
+    // Its own database: moving the job's clock drops today's partition, which the other test
+    // files of the run write to.
+    let db: PrismaService;
+    let databaseUrl: string;
     const tenant = randomUUID();
     const subscription = randomUUID();
-    const env = loadDispatcherEnv({ ...serviceEnv(namespace), RETENTION_DELIVERED_DAYS: '7', RETENTION_FAILED_DAYS: '30', RETENTION_BATCH_SIZE: '2', RETENTION_BATCH_PAUSE_MS: '0' });
-    const ids = { delivered: randomUUID(), delivered2: randomUUID(), delivered3: randomUUID(), failed: randomUUID(), gone: randomUUID(), pending: randomUUID(), outboxed: randomUUID() };
+    const env = () =>
+      loadDispatcherEnv({ ...serviceEnv(namespace), DATABASE_URL: databaseUrl, RETENTION_DELIVERED_DAYS: '7', RETENTION_FAILED_DAYS: '30', RETENTION_BATCH_SIZE: '2', RETENTION_BATCH_PAUSE_MS: '0' });
+    const ids = {
+      delivered: randomUUID(),
+      delivered2: randomUUID(),
+      delivered3: randomUUID(),
+      deliveredLate: randomUUID(),
+      failed: randomUUID(),
+      gone: randomUUID(),
+      pending: randomUUID(),
+      leased: randomUUID(),
+      outboxed: randomUUID(),
+    };
 
-    async function insert(id: string, status: string, final: boolean, outcomePending = false) {
-      await query(
-        `INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, status, attempt_count, next_attempt_at, completed_at, outcome_pending)
-         VALUES ($1, $2, $3, $4, 'data-source-refresh-failed', '{}', $5, 1, $6, $7, $8)`,
+    beforeAll(async () => {
+      databaseUrl = await separateDatabase('retention');
+      db = new PrismaService(databaseUrl);
+      await db.connect();
+    });
+    afterAll(async () => {
+      await db?.$disconnect();
+      if (databaseUrl) await dropDatabase(databaseUrl);
+    });
+
+    const sql = async <T extends object>(text: string, values: unknown[] = []) => (await db.pool.query<T & QueryResultRow>(text, values)).rows;
+    async function insert(id: string, status: string, options: { completedAt?: Date | null; outcomePending?: boolean; lockedUntil?: Date } = {}) {
+      const final = status !== 'pending';
+      await sql(
+        `INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, trigger, body, status, attempt_count, next_attempt_at, completed_at, outcome_pending, locked_until)
+         VALUES ($1, $2, $3, $4, 'data-source-refresh-failed', '{}', $5, 1, $6, $7, $8, $9)`,
         // A pending one is due in a year: no scheduler claims it meanwhile.
-        [id, tenant, subscription, `evt-${id}`, status, final ? null : new Date(Date.now() + 365 * DAY), final ? new Date() : null, outcomePending],
+        [id, tenant, subscription, `evt-${id}`, status, final ? null : new Date(Date.now() + 365 * DAY), final ? (options.completedAt ?? new Date()) : null, options.outcomePending ?? false, options.lockedUntil ?? null],
       );
-      await query(`INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms) VALUES ($1, 1, now(), 5)`, [id]);
+      await sql(`INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, duration_ms, log_day) SELECT id, 1, now(), 5, log_day FROM deliveries WHERE id = $1`, [id]);
     }
-    const left = async () =>
-      (await query<{ id: string }>('SELECT id FROM deliveries WHERE tenant_id = $1 ORDER BY id', [tenant])).map((r) => r.id);
-    const attemptsLeft = async () =>
-      (await query<{ n: number }>('SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.tenant_id = $1', [tenant]))[0].n;
-    const orphanAttempts = async (deliveryIds: string[]) =>
-      (await query<{ n: number }>('SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[])', [deliveryIds]))[0].n;
+    const left = async () => (await sql<{ id: string }>('SELECT id FROM deliveries WHERE tenant_id = $1 ORDER BY id', [tenant])).map((r) => r.id);
+    /** Each attempt with the day it is kept in, and whether that is its delivery's. */
+    const attempts = async () =>
+      sql<{ delivery_id: string; with_delivery: boolean }>(
+        `SELECT a.delivery_id, EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.log_day = a.log_day) AS with_delivery FROM delivery_attempts a ORDER BY a.delivery_id`,
+      );
+    const days = async () => new DeliveryPartitions(db).days();
+    const dayAfter = (start: Date, n: number) => new Date(start.getTime() + n * DAY).toISOString().slice(0, 10);
 
-    it('deletes delivered ones after their window, the other final ones after theirs, never a pending one nor one the outbox holds', async () => {
+    it('drops each day whole once past the delivered window, after moving out what must stay; the other final ones go row by row after theirs', async () => {
       const start = new Date();
-      await insert(ids.delivered, 'delivered', true);
-      await insert(ids.delivered2, 'delivered', true);
-      await insert(ids.delivered3, 'delivered', true);
-      await insert(ids.failed, 'failed', true);
-      await insert(ids.gone, 'gone', true);
-      await insert(ids.pending, 'pending', false);
-      await insert(ids.outboxed, 'failed', true, true);
-      const job = new DeliveryRetention(prisma, env);
+      const today = start.toISOString().slice(0, 10);
+      await insert(ids.delivered, 'delivered');
+      await insert(ids.delivered2, 'delivered');
+      await insert(ids.delivered3, 'delivered');
+      // Recorded today, delivered five days later: kept by when it was delivered.
+      await insert(ids.deliveredLate, 'delivered', { completedAt: new Date(start.getTime() + 5 * DAY) });
+      await insert(ids.failed, 'failed');
+      await insert(ids.gone, 'gone');
+      await insert(ids.pending, 'pending');
+      // Claimed by a dispatcher (a lease for an hour), and an outcome the outbox has not published: neither moves.
+      await insert(ids.leased, 'pending', { lockedUntil: new Date(Date.now() + 3_600_000) });
+      await insert(ids.outboxed, 'failed', { outcomePending: true });
+      const job = new DeliveryRetention(db, new DeliveryPartitions(db), env());
 
-      // Six days on: nothing is past any window.
-      await job.runOnce(daysFrom(start, 6));
-      expect(await left()).toHaveLength(7);
+      // Six days on: nothing is past any window; the days ahead exist.
+      const six = await job.runOnce(daysFrom(start, 6));
+      expect(six['day partitions dropped']).toBe(0);
+      expect(await left()).toHaveLength(9);
+      expect(await days()).toContain(dayAfter(start, 13));
 
-      // Eight days on: the three delivered ones go (in batches of two), with their attempts.
+      // Eight days on: today is past the delivered window. What must stay moves out of it (the
+      // late one, the failed and gone ones, the pending one), but a leased delivery and an
+      // unpublished outcome do not move, and hold the day back.
+      const held = await job.runOnce(daysFrom(start, 8));
+      expect(held['deliveries moved to a later day']).toBe(4);
+      expect(held['day partitions dropped']).toBe(0);
+      expect(await days()).toContain(today);
+      expect(await left()).toHaveLength(9);
+
+      // Once the lease has ended and the outbox has published, those two move too and the day
+      // goes: the three delivered at once go with it; the rest is kept, each with its attempt.
+      await sql(`UPDATE deliveries SET locked_until = NULL WHERE id = $1`, [ids.leased]);
+      await sql(`UPDATE deliveries SET outcome_pending = false WHERE id = $1`, [ids.outboxed]);
       const eight = await job.runOnce(daysFrom(start, 8));
-      expect(eight['delivered deliveries']).toBeGreaterThanOrEqual(3);
-      expect(await left()).toEqual([ids.failed, ids.gone, ids.pending, ids.outboxed].sort());
-      expect(await orphanAttempts([ids.delivered, ids.delivered2, ids.delivered3])).toBe(0);
-      expect(await attemptsLeft()).toBe(4);
+      expect(eight['day partitions dropped']).toBe(1);
+      expect(eight['deliveries moved to a later day']).toBe(2);
+      expect(await days()).not.toContain(today);
+      expect(await left()).toEqual([ids.deliveredLate, ids.failed, ids.gone, ids.pending, ids.leased, ids.outboxed].sort());
+      expect((await attempts()).map((a) => [a.delivery_id, a.with_delivery])).toEqual((await left()).map((id) => [id, true]));
 
-      // Thirty-one days on: failed and gone go; the pending one and the one whose outcome is
-      // still to be published stay, however old.
-      await job.runOnce(daysFrom(start, 31));
-      expect(await left()).toEqual([ids.pending, ids.outboxed].sort());
+      // Thirteen days on: eight days after it was delivered, the late one goes with the day it was moved to.
+      await job.runOnce(daysFrom(start, 13));
+      expect(await left()).not.toContain(ids.deliveredLate);
+
+      // Thirty-one days on: the failed, gone and published ones are past their window; the pending ones stay, however old.
+      const later = await job.runOnce(daysFrom(start, 31));
+      expect(later['failed, gone and cancelled deliveries'] + later['deliveries moved to a later day']).toBeGreaterThan(0);
+      expect(await left()).toEqual([ids.pending, ids.leased].sort());
       await job.runOnce(daysFrom(start, 3650));
-      expect(await left()).toEqual([ids.pending, ids.outboxed].sort());
-      expect(await attemptsLeft()).toBe(2);
+      expect(await left()).toEqual([ids.pending, ids.leased].sort());
+      expect((await attempts()).map((a) => [a.delivery_id, a.with_delivery])).toEqual((await left()).map((id) => [id, true]));
     });
   });
 

@@ -82,13 +82,24 @@ export abstract class RetentionJob implements OnApplicationBootstrap, OnApplicat
         const { rowCount } = await this.pool.query(sweep.statement, [cutoff, this.settings.batchSize]);
         counts[sweep.kind] += rowCount ?? 0;
         if ((rowCount ?? 0) < this.settings.batchSize || this.stopped) break;
-        // Rests at least REST_FACTOR times as long as the batch took: the job keeps Postgres
-        // busy at most 1 / (1 + REST_FACTOR) of the time, however fast or slow the machine.
-        const took = performance.now() - started;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(this.settings.pauseMs, took * RetentionJob.REST_FACTOR)));
+        await this.rest(performance.now() - started);
       }
     }
     return counts;
+  }
+
+  /**
+   * The rest between two batches: RETENTION_BATCH_PAUSE_MS, and at least REST_FACTOR times as
+   * long as the batch took (`tookMs`), so that the job keeps Postgres busy at most
+   * 1 / (1 + REST_FACTOR) of the time, however fast or slow the machine.
+   */
+  protected async rest(tookMs = 0): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(this.settings.pauseMs, tookMs * RetentionJob.REST_FACTOR)));
+  }
+
+  /** Whether the service is shutting down: a long run stops between two batches. */
+  protected get stopping(): boolean {
+    return this.stopped;
   }
 
   private schedule(delayMs: number): void {

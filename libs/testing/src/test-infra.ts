@@ -120,6 +120,32 @@ export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 async function freshDatabase(serverUrl: string): Promise<string> {
   const name = process.env.TRIPLINE_TEST_DATABASE ?? 'tripline_test';
   if (!/^tripline_test(_[a-z0-9]+)?$/.test(name)) throw new Error(`TRIPLINE_TEST_DATABASE must be tripline_test or tripline_test_<suffix>, not ${name}`);
+  return migratedDatabase(serverUrl, name);
+}
+
+/**
+ * A database of its own for one test file, beside the run's (named after it), emptied and
+ * migrated: for a test that changes what every other test relies on, such as one that moves
+ * the clock of a job that drops whole day partitions. Drop it with `dropDatabase`.
+ */
+export async function separateDatabase(tag: string, infra = testInfra()): Promise<string> {
+  if (!/^[a-z0-9]+$/.test(tag)) throw new Error(`a separate database's tag must be [a-z0-9]+, not ${tag}`);
+  return migratedDatabase(infra.databaseUrl, `${decodeURIComponent(new URL(infra.databaseUrl).pathname.slice(1))}_${tag}`);
+}
+
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migratedDatabase(serverUrl: string, name: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const admin = new URL(serverUrl);

@@ -108,16 +108,16 @@ export class AttemptRecorder implements OnApplicationShutdown {
       text: `
         WITH input AS (
           SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::bytea[], $8::text[],
-            $9::float8[], $10::boolean[], $11::text[], $12::boolean[], $13::uuid[], $14::text[]) WITH ORDINALITY
+            $9::float8[], $10::boolean[], $11::text[], $12::boolean[], $13::uuid[], $14::text[], $15::date[]) WITH ORDINALITY
             AS t(id, attempt_number, age_ms, status_code, duration_ms, error, response_excerpt, status, retry_in_ms, final, disabled_reason, outcome_pending,
-              subscription_id, health, n)
+              subscription_id, health, log_day, n)
         ),
         attempts AS (
-          INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt)
-          SELECT id, attempt_number, now() - age_ms * interval '1 millisecond', status_code, duration_ms, error, response_excerpt FROM input
+          INSERT INTO delivery_attempts (delivery_id, attempt_number, started_at, status_code, duration_ms, error, response_excerpt, log_day)
+          SELECT id, attempt_number, now() - age_ms * interval '1 millisecond', status_code, duration_ms, error, response_excerpt, log_day FROM input
           -- A delivery erased (its tenant's, or its event's) while its attempt was in flight: nothing to record.
-          WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.id)
-          ON CONFLICT (delivery_id, attempt_number) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
+          WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = input.id AND d.log_day = input.log_day)
+          ON CONFLICT (delivery_id, attempt_number, log_day) DO UPDATE SET started_at = EXCLUDED.started_at, status_code = EXCLUDED.status_code,
             duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, response_excerpt = EXCLUDED.response_excerpt
         ),
         health AS (
@@ -138,7 +138,7 @@ export class AttemptRecorder implements OnApplicationShutdown {
         UPDATE deliveries d SET attempt_count = i.attempt_number, last_status_code = i.status_code, last_error = i.error,
           status = i.status, next_attempt_at = CASE WHEN i.final THEN NULL ELSE now() + i.retry_in_ms * interval '1 millisecond' END,
           locked_until = NULL, completed_at = CASE WHEN i.final THEN now() END, outcome_pending = i.outcome_pending, disabled_reason = i.disabled_reason
-        FROM input i WHERE d.id = i.id`,
+        FROM input i WHERE d.id = i.id AND d.log_day = i.log_day AND d.log_day = ANY($16::date[])`,
       values: [
         col((r) => r.delivery.id),
         col((r) => r.attemptNumber),
@@ -154,6 +154,9 @@ export class AttemptRecorder implements OnApplicationShutdown {
         col((r) => publishesOutcome(r.finalStatus)),
         col((r) => r.delivery.subscriptionId),
         col((r) => r.healthChange),
+        col((r) => r.delivery.logDay),
+        // The batch's few days, for Postgres to look in their partitions only.
+        [...new Set(records.map((r) => r.delivery.logDay))],
       ],
     });
   }

@@ -30,8 +30,22 @@ export interface NewDelivery {
   traceparent?: string | null;
 }
 
-export interface ClaimedDelivery {
+/**
+ * What finds a delivery's row: its id, and the UTC day of the partition that holds it
+ * (`log_day`, as 'YYYY-MM-DD'). Statements name the day so that Postgres looks in that
+ * day's partition only, not in every day's.
+ */
+export interface DeliveryKey {
   id: string;
+  logDay: string;
+}
+
+/** `id = ANY($n) AND log_day = ANY($n+1)`'s two arrays: the ids, and their few distinct days. */
+export function keyArrays(keys: readonly DeliveryKey[]): [string[], string[]] {
+  return [keys.map((k) => k.id), [...new Set(keys.map((k) => k.logDay))]];
+}
+
+export interface ClaimedDelivery extends DeliveryKey {
   trigger: string;
   /** Both by the database's clock: instances whose clocks disagree still agree on ages. */
   createdAt: Date;
@@ -84,6 +98,7 @@ export interface AttemptRecord {
 
 type ClaimRow = EndpointRow & {
   id: string;
+  log_day: string;
   trigger: string;
   created_at: Date;
   claimed_at: Date;
@@ -96,11 +111,11 @@ type ClaimRow = EndpointRow & {
   seen: number;
 };
 
-type OpenedRow = EndpointRow & { id: string; created_at: Date; claimed_at: Date; claimed: boolean };
+type OpenedRow = EndpointRow & { id: string; log_day: string; created_at: Date; claimed_at: Date; claimed: boolean };
 
 /** The delivery columns a claim returns, and its endpoint's. */
 const CLAIM_COLUMNS = `
-  c.id, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.traceparent, c.seen, ${ENDPOINT_COLUMNS}`;
+  c.id, c.log_day::text AS log_day, c.trigger, c.created_at, now() AS claimed_at, c.tenant_id, c.subscription_id, c.body, c.attempt_count, c.traceparent, c.seen, ${ENDPOINT_COLUMNS}`;
 
 /**
  * The dispatcher's record of every delivery and every attempt, and the durable schedule of
@@ -119,7 +134,9 @@ export class DeliveryLog {
   ) {}
 
   /**
-   * Records new deliveries, due now, in one statement; one seen before is not recorded twice.
+   * Records new deliveries, due now, in one statement; one seen before is not recorded twice
+   * (within a day at least: a row is unique per day's partition, and the day before is looked
+   * at as well).
    * Those in `claim` are recorded already claimed (leased) by this instance, for their first
    * attempt to start straight away: no claim round trip, no wait for the scheduler to wake.
    * Returns how many were new, and the claimed new ones with their endpoints.
@@ -139,10 +156,13 @@ export class DeliveryLog {
             CASE WHEN claim THEN now() + $8::int * interval '1 millisecond' END, traceparent
           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[], $9::text[])
             AS t(id, tenant_id, subscription_id, event_id, trigger, body, claim, traceparent)
-          ON CONFLICT (id) DO NOTHING
-          RETURNING id, subscription_id, created_at, locked_until IS NOT NULL AS claimed
+          -- log_day defaults to today (UTC): a conflict finds a request recorded today, this
+          -- finds one recorded yesterday (a redelivery across midnight).
+          WHERE NOT EXISTS (SELECT 1 FROM deliveries y WHERE y.id = t.id AND y.log_day = (now() AT TIME ZONE 'UTC')::date - 1)
+          ON CONFLICT (id, log_day) DO NOTHING
+          RETURNING id, log_day, subscription_id, created_at, locked_until IS NOT NULL AS claimed
         )
-        SELECT c.id, c.subscription_id, c.created_at, now() AS claimed_at, c.claimed, ${ENDPOINT_COLUMNS}
+        SELECT c.id, c.log_day::text AS log_day, c.subscription_id, c.created_at, now() AS claimed_at, c.claimed, ${ENDPOINT_COLUMNS}
         FROM inserted c LEFT JOIN dispatch_endpoints e ON c.claimed AND e.subscription_id = c.subscription_id`,
       values: [
         col((d) => d.id),
@@ -162,6 +182,7 @@ export class DeliveryLog {
       const { tenantId, subscriptionId, trigger, body, traceparent } = byId.get(r.id)!;
       return {
         id: r.id,
+        logDay: r.log_day,
         trigger,
         createdAt: r.created_at,
         claimedAt: r.claimed_at,
@@ -188,7 +209,7 @@ export class DeliveryLog {
       name: 'deliveries.claimDue',
       text: `
         WITH due AS (
-          SELECT id, tenant_id, next_attempt_at FROM deliveries
+          SELECT id, log_day, tenant_id, next_attempt_at FROM deliveries
           WHERE status = 'pending' AND next_attempt_at <= now()
             AND (locked_until IS NULL OR locked_until < now())
             AND NOT (subscription_id = ANY($3::uuid[]))
@@ -198,17 +219,17 @@ export class DeliveryLog {
           FOR UPDATE SKIP LOCKED
         ),
         ranked AS (
-          SELECT id, tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at) AS n, count(*) OVER () AS seen FROM due
+          SELECT id, log_day, tenant_id, row_number() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at) AS n, count(*) OVER () AS seen FROM due
         ),
         fair AS (
-          SELECT r.id, r.seen FROM ranked r
+          SELECT r.id, r.log_day, r.seen FROM ranked r
           LEFT JOIN unnest($5::uuid[], $6::int[]) AS room(tenant_id, free) ON room.tenant_id = r.tenant_id
           WHERE r.n <= COALESCE(room.free, $7)
         ),
         claimed AS (
           UPDATE deliveries d SET locked_until = now() + $2::int * interval '1 millisecond'
-          FROM fair WHERE d.id = fair.id
-          RETURNING d.id, d.trigger, d.created_at, d.tenant_id, d.subscription_id, d.body, d.attempt_count, d.traceparent, fair.seen::int AS seen
+          FROM fair WHERE d.id = fair.id AND d.log_day = fair.log_day
+          RETURNING d.id, d.log_day, d.trigger, d.created_at, d.tenant_id, d.subscription_id, d.body, d.attempt_count, d.traceparent, fair.seen::int AS seen
         )
         SELECT ${CLAIM_COLUMNS} FROM claimed c LEFT JOIN dispatch_endpoints e ON e.subscription_id = c.subscription_id`,
       values: [
@@ -226,12 +247,12 @@ export class DeliveryLog {
   }
 
   /** Gives claimed deliveries back without an attempt (their endpoint is busy, or not known yet). */
-  async postpone(ids: string[], delayMs: number): Promise<void> {
-    if (ids.length === 0) return;
+  async postpone(keys: DeliveryKey[], delayMs: number): Promise<void> {
+    if (keys.length === 0) return;
     await this.prisma.pool.query({
       name: 'deliveries.postpone',
-      text: `UPDATE deliveries SET locked_until = NULL, next_attempt_at = now() + $2::int * interval '1 millisecond' WHERE id = ANY($1::uuid[])`,
-      values: [ids, delayMs],
+      text: `UPDATE deliveries SET locked_until = NULL, next_attempt_at = now() + $3::int * interval '1 millisecond' WHERE id = ANY($1::uuid[]) AND log_day = ANY($2::date[])`,
+      values: [...keyArrays(keys), delayMs],
     });
   }
 
@@ -239,19 +260,21 @@ export class DeliveryLog {
    * Ends claimed deliveries without an attempt (their subscription is gone or disabled, or the
    * request was refused). `publish`: whether the outcome goes to the registry (the outbox).
    */
-  async finishWithoutAttempt(ids: string[], status: FinalStatus, reason: string, publish = true): Promise<void> {
-    if (ids.length === 0) return;
+  async finishWithoutAttempt(keys: DeliveryKey[], status: FinalStatus, reason: string, publish = true): Promise<void> {
+    if (keys.length === 0) return;
     await this.prisma.pool.query({
       name: 'deliveries.finishWithoutAttempt',
-      text: `UPDATE deliveries SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = $4 WHERE id = ANY($1::uuid[])`,
-      values: [ids, status, reason, publish],
+      text: `UPDATE deliveries SET status = $3, last_error = $4, locked_until = NULL, next_attempt_at = NULL, completed_at = now(), outcome_pending = $5
+        WHERE id = ANY($1::uuid[]) AND log_day = ANY($2::date[])`,
+      values: [...keyArrays(keys), status, reason, publish],
     });
   }
 
-  /** Final outcomes not yet published (the outbox), oldest first. */
-  async pendingOutcomes(limit: number): Promise<DeliveryOutcome[]> {
+  /** Final outcomes not yet published (the outbox), oldest first, with their rows' keys. */
+  async pendingOutcomes(limit: number): Promise<Array<{ outcome: DeliveryOutcome; key: DeliveryKey }>> {
     const { rows } = await this.prisma.pool.query<{
       id: string;
+      log_day: string;
       tenant_id: string;
       subscription_id: string;
       status: DeliveryOutcome['result'];
@@ -266,31 +289,34 @@ export class DeliveryLog {
       // The endpoint's failing_since is still set when this outcome disabled it (only a
       // success or a re-enabling clears it): the notice of the disabling says since when.
       text: `
-        SELECT d.id, d.tenant_id, d.subscription_id, d.status, d.attempt_count, d.last_status_code, d.last_error, d.disabled_reason, d.completed_at,
+        SELECT d.id, d.log_day::text AS log_day, d.tenant_id, d.subscription_id, d.status, d.attempt_count, d.last_status_code, d.last_error, d.disabled_reason, d.completed_at,
           CASE WHEN d.disabled_reason IS NOT NULL THEN e.failing_since END AS failing_since
         FROM deliveries d LEFT JOIN dispatch_endpoints e ON e.subscription_id = d.subscription_id
         WHERE d.outcome_pending ORDER BY d.completed_at LIMIT $1`,
       values: [limit],
     });
     return rows.map((row) => ({
-      deliveryId: row.id,
-      tenantId: row.tenant_id,
-      subscriptionId: row.subscription_id,
-      result: row.status,
-      attempts: row.attempt_count,
-      lastStatusCode: row.last_status_code,
-      lastError: row.last_error,
-      endpointDisabledReason: row.disabled_reason,
-      endpointFailingSince: row.failing_since?.toISOString() ?? null,
-      completedAt: (row.completed_at ?? new Date()).toISOString(),
+      key: { id: row.id, logDay: row.log_day },
+      outcome: {
+        deliveryId: row.id,
+        tenantId: row.tenant_id,
+        subscriptionId: row.subscription_id,
+        result: row.status,
+        attempts: row.attempt_count,
+        lastStatusCode: row.last_status_code,
+        lastError: row.last_error,
+        endpointDisabledReason: row.disabled_reason,
+        endpointFailingSince: row.failing_since?.toISOString() ?? null,
+        completedAt: (row.completed_at ?? new Date()).toISOString(),
+      },
     }));
   }
 
-  async outcomesPublished(ids: string[]): Promise<void> {
+  async outcomesPublished(keys: DeliveryKey[]): Promise<void> {
     await this.prisma.pool.query({
       name: 'deliveries.outcomesPublished',
-      text: `UPDATE deliveries SET outcome_pending = false WHERE id = ANY($1::uuid[])`,
-      values: [ids],
+      text: `UPDATE deliveries SET outcome_pending = false WHERE id = ANY($1::uuid[]) AND log_day = ANY($2::date[])`,
+      values: keyArrays(keys),
     });
   }
 }
@@ -298,6 +324,7 @@ export class DeliveryLog {
 function toClaimed(rows: ClaimRow[], endpoints: Map<string, Endpoint>): ClaimedDelivery[] {
   return rows.map((r) => ({
     id: r.id,
+    logDay: r.log_day,
     trigger: r.trigger,
     createdAt: r.created_at,
     claimedAt: r.claimed_at,

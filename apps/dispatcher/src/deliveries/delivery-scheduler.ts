@@ -3,7 +3,7 @@ import { DISPATCHER_ENV, tenantConcurrency, type DispatcherEnv } from '../dispat
 import type { CallableEndpoint, Endpoint } from '../endpoints/dispatch-endpoints';
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
 import { DeliveryAttempt } from './delivery-attempt';
-import { DeliveryLog, type ClaimedDelivery, type FinalStatus, type NewDelivery } from './delivery-log';
+import { DeliveryLog, type ClaimedDelivery, type DeliveryKey, type FinalStatus, type NewDelivery } from './delivery-log';
 import { DeliveryMetrics } from './delivery-metrics';
 import { VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
 import { TenantSlots } from '../schedule/tenant-slots';
@@ -145,24 +145,24 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
    * taken already. Those not attempted are postponed or ended in one statement per kind, not one each.
    */
   private async dispatchAll(claimed: ClaimedDelivery[], slotsHeld: boolean): Promise<void> {
-    const postponed = new Map<number, string[]>();
-    const ended = new Map<string, Ending & { ids: string[] }>();
+    const postponed = new Map<number, DeliveryKey[]>();
+    const ended = new Map<string, Ending & { keys: DeliveryKey[] }>();
     for (const delivery of claimed) {
       const next = this.dispatch(delivery, slotsHeld);
       if (next === null) continue;
       if ('delayMs' in next) {
         if (!postponed.has(next.delayMs)) postponed.set(next.delayMs, []);
-        postponed.get(next.delayMs)!.push(delivery.id);
+        postponed.get(next.delayMs)!.push(delivery);
         continue;
       }
       const key = `${next.status}|${next.publish}|${next.reason}`;
-      if (!ended.has(key)) ended.set(key, { ...next, ids: [] });
-      ended.get(key)!.ids.push(delivery.id);
+      if (!ended.has(key)) ended.set(key, { ...next, keys: [] });
+      ended.get(key)!.keys.push(delivery);
     }
-    for (const [delayMs, ids] of postponed) await this.log.postpone(ids, delayMs);
-    for (const { ids, status, reason, publish } of ended.values()) {
-      await this.log.finishWithoutAttempt(ids, status, reason, publish);
-      this.metrics.ended(status, ids.length);
+    for (const [delayMs, keys] of postponed) await this.log.postpone(keys, delayMs);
+    for (const { keys, status, reason, publish } of ended.values()) {
+      await this.log.finishWithoutAttempt(keys, status, reason, publish);
+      this.metrics.ended(status, keys.length);
     }
     if (ended.size > 0) this.outbox.wake();
   }

@@ -41,10 +41,10 @@ export class OutcomeOutbox implements OnApplicationBootstrap, OnApplicationShutd
 
   private async publishPending(): Promise<void> {
     for (;;) {
-      const outcomes = await this.log.pendingOutcomes(500);
-      if (outcomes.length === 0) return;
-      await this.publisher.publish('deliveryOutcomes', outcomes.map((o) => ({ key: o.subscriptionId, value: o })));
-      await this.log.outcomesPublished(outcomes.map((o) => o.deliveryId));
+      const pending = await this.log.pendingOutcomes(500);
+      if (pending.length === 0) return;
+      await this.publisher.publish('deliveryOutcomes', pending.map(({ outcome }) => ({ key: outcome.subscriptionId, value: outcome })));
+      await this.log.outcomesPublished(pending.map((p) => p.key));
     }
   }
 }

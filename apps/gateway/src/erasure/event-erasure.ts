@@ -12,7 +12,7 @@ export type EventDataKind = 'deliveryAttempts' | 'deliveries' | 'entityObservati
 const STEPS: ReadonlyArray<ErasureStep<EventDataKind>> = [
   {
     kind: 'deliveryAttempts',
-    statement: 'DELETE FROM delivery_attempts a USING deliveries d WHERE a.delivery_id = d.id AND d.tenant_id = $1 AND d.event_id = $2',
+    statement: 'DELETE FROM delivery_attempts a USING deliveries d WHERE a.delivery_id = d.id AND a.log_day = d.log_day AND d.tenant_id = $1 AND d.event_id = $2',
   },
   { kind: 'deliveries', statement: 'DELETE FROM deliveries WHERE tenant_id = $1 AND event_id = $2' },
   { kind: 'entityObservations', statement: 'DELETE FROM entity_observations WHERE tenant_id = $1 AND event_id = $2' },

@@ -21,8 +21,8 @@ export type TenantDataKind =
 
 /**
  * Every table that holds a tenant's rows, with its owner (docs/architecture.md). The API keys
- * first (their prefixes, for the cache), then the tenant; attempts before their deliveries, to
- * count them (the cascade would not).
+ * first (their prefixes, for the cache), then the tenant; attempts before their deliveries
+ * (no foreign key joins them: a day's partitions of both are dropped whole).
  */
 const STEPS: ReadonlyArray<ErasureStep<TenantDataKind>> = [
   // gateway
@@ -40,7 +40,7 @@ const STEPS: ReadonlyArray<ErasureStep<TenantDataKind>> = [
   { kind: 'measureStates', statement: 'DELETE FROM measure_states WHERE tenant_id = $1' },
   { kind: 'refreshRuns', statement: 'DELETE FROM refresh_runs WHERE tenant_id = $1' },
   // dispatcher: the payloads (deliveries.body), the receivers' answers (attempts), the sealed URLs and secrets (endpoints)
-  { kind: 'deliveryAttempts', statement: 'DELETE FROM delivery_attempts a USING deliveries d WHERE a.delivery_id = d.id AND d.tenant_id = $1' },
+  { kind: 'deliveryAttempts', statement: 'DELETE FROM delivery_attempts a USING deliveries d WHERE a.delivery_id = d.id AND a.log_day = d.log_day AND d.tenant_id = $1' },
   { kind: 'deliveries', statement: 'DELETE FROM deliveries WHERE tenant_id = $1' },
   { kind: 'dispatchEndpoints', statement: 'DELETE FROM dispatch_endpoints WHERE tenant_id = $1' },
 ];
