@@ -11,7 +11,7 @@ import { loadEvaluatorEnv } from '../../apps/evaluator/src/evaluator.env';
 import { evaluatorModule } from '../../apps/evaluator/src/evaluator.module';
 import { ObservationRetention } from '../../apps/evaluator/src/retention/observation-retention';
 import { loadGatewayEnv } from '../../apps/gateway/src/gateway.env';
-import { RunRetention } from '../../apps/gateway/src/retention/run-retention';
+import { GatewayRetention } from '../../apps/gateway/src/retention/gateway-retention';
 
 const DAY = 86_400_000;
 const daysFrom = (start: Date, days: number) => new Date(start.getTime() + days * DAY + 60_000);
@@ -152,7 +152,7 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
       await run('full', 'old-full', new Date(start.getTime() - 2 * DAY));
       await run('full', 'new-full', start);
       await run('unification', 'only-unification', new Date(start.getTime() - DAY));
-      const job = new RunRetention(prisma, env);
+      const job = new GatewayRetention(prisma, env);
       const runs = async () => (await query<{ run_id: string }>('SELECT run_id FROM refresh_runs WHERE tenant_id = $1 ORDER BY run_id', [tenant])).map((r) => r.run_id);
 
       await job.runOnce(daysFrom(start, 80));
@@ -160,6 +160,31 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
       await job.runOnce(daysFrom(start, 91));
       // Each kind's latest stays however old: the actions answer "the latest full refresh" from it.
       expect(await runs()).toEqual(['new-full', 'only-unification']);
+    });
+
+    it('deletes console sessions past their end or idle for CONSOLE_SESSION_IDLE_MINUTES (60), and no live one', async () => {
+      const start = new Date();
+      const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
+      const session = (digest: string, lastSeenAt: Date, expiresAt: Date) =>
+        query(
+          `INSERT INTO console_sessions (digest, csrf_digest, kind, created_at, last_seen_at, expires_at) VALUES ($1, $1, 'operator', $2, $3, $4)`,
+          [digest, minutes(-60), lastSeenAt, expiresAt],
+        );
+      const ids = { live: randomUUID(), idle: randomUUID(), ended: randomUUID() };
+      await session(ids.live, start, minutes(12 * 60));
+      await session(ids.idle, minutes(-30), minutes(12 * 60));
+      await session(ids.ended, minutes(20), minutes(30));
+      const job = new GatewayRetention(prisma, env);
+      const left = async () =>
+        (await query<{ digest: string }>('SELECT digest FROM console_sessions WHERE digest = ANY($1) ORDER BY digest', [Object.values(ids)])).map((r) => r.digest);
+
+      await job.runOnce(minutes(29));
+      expect(await left()).toEqual(Object.values(ids).sort());
+      const counts = await job.runOnce(minutes(31));
+      expect(counts).toMatchObject({ 'expired console sessions': expect.any(Number), 'idle console sessions': expect.any(Number) });
+      expect(await left()).toEqual([ids.live]);
+      await job.runOnce(minutes(60));
+      expect(await left()).toEqual([]);
     });
   });
 

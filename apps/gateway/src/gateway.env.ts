@@ -34,6 +34,23 @@ export const GatewayEnv = z.object({
   ADMIN_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** The first wait after ADMIN_AUTH_MAX_FAILURES wrong tokens; it doubles with each further one judged after a wait, up to 1 h. */
   ADMIN_AUTH_LOCKOUT: windowDuration('30s'),
+  /**
+   * Minutes without a request after which a console session ends. Its last request is written
+   * down at most once a minute, so it may end up to a minute sooner.
+   */
+  CONSOLE_SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: 'must be a whole number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(2, 'must be at least 2 minutes')
+    .max(1440, 'must be at most 1440 minutes (a day)')
+    .default(60),
+  /** Hours after sign-in at which a console session ends, however busy. */
+  CONSOLE_SESSION_MAX_HOURS: z.coerce
+    .number({ error: 'must be a whole number of hours' })
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1 hour')
+    .max(720, 'must be at most 720 hours (30 days)')
+    .default(12),
   /** Days the read model keeps a refresh or unification run after it completed (each tenant's latest of a kind always stays). */
   RETENTION_RUNS_DAYS: retentionDays(90),
   ...retentionJobShape,

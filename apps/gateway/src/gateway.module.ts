@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/service';
-import { TenancyModule } from '@tripline/tenancy';
+import { TenancyModule, TenantSession } from '@tripline/tenancy';
 import { AdminLockout } from './admin/admin-lockout';
+import { AdminTokenCheck } from './admin/admin-token-check';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { ApiDocsController } from './api-docs/api-docs.controller';
 import { OpenApiDocument } from './api-docs/openapi-document';
 import { TenantProvisioning } from './admin/tenant-provisioning';
 import { TenantsController } from './admin/tenants.controller';
 import { ConnectorController } from './connector/connector.controller';
+import { ConsoleSessionCredential } from './console-session/console-session-credential';
+import { ConsoleSessionController } from './console-session/console-session.controller';
+import { ConsoleSessionGuard } from './console-session/console-session.guard';
+import { ConsoleSessions } from './console-session/console-sessions';
 import { PowerAutomateConnector } from './connector/power-automate-connector';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { dispatcherClient } from './deliveries/dispatcher-client';
@@ -24,7 +29,7 @@ import { registryClient } from './subscriptions/registry-client';
 import { SubscriptionLocation } from './subscriptions/subscription-location';
 import { SubscriptionSecretReader } from './subscriptions/subscription-secret-reader';
 import { TriggersController } from './triggers/triggers.controller';
-import { RunRetention } from './retention/run-retention';
+import { GatewayRetention } from './retention/gateway-retention';
 import { EventErasure } from './erasure/event-erasure';
 import { EventsController } from './erasure/events.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
@@ -49,11 +54,18 @@ export function gatewayModule(env: GatewayEnv) {
       ApiDocsController,
       ConnectorController,
       EventsController,
+      ConsoleSessionController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
       AdminLockout,
+      AdminTokenCheck,
       AdminTokenGuard,
+      ConsoleSessions,
+      ConsoleSessionCredential,
+      ConsoleSessionGuard,
+      // ApiKeyGuard's other credential on the tenant routes: the console's session cookie.
+      { provide: TenantSession, useExisting: ConsoleSessionCredential },
       TenantProvisioning,
       registryClient,
       dispatcherClient,
@@ -64,7 +76,7 @@ export function gatewayModule(env: GatewayEnv) {
       PlatformStateQueries,
       OpenApiDocument,
       PowerAutomateConnector,
-      RunRetention,
+      GatewayRetention,
       TenantErasure,
       EventErasure,
     ],

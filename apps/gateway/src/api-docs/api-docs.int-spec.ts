@@ -46,6 +46,22 @@ describe('the gateway\'s API documents', () => {
     expect(operationsWebhook.put.requestBody.content['application/json'].schema).toBeDefined();
   });
 
+  it("documents the console's session routes with their schemas, the cookie as a security scheme", async () => {
+    const document = await get('/v1/openapi.json');
+    const session = document.paths['/v1/console/session'];
+    expect(Object.keys(session).sort()).toEqual(['delete', 'get', 'post']);
+    const schema = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')];
+    const signIn = schema(session.post.requestBody.content['application/json'].schema.$ref);
+    expect(Object.keys(signIn.properties).sort()).toEqual(['adminToken', 'apiKey']);
+    const answer = schema(session.post.responses['201'].content['application/json'].schema.$ref);
+    expect(Object.keys(answer.properties).sort()).toEqual(['csrfToken', 'expiresAt', 'kind', 'tenantId']);
+    expect(session.get.responses['200'].content['application/json'].schema.$ref).toBe(session.post.responses['201'].content['application/json'].schema.$ref);
+    expect(session.delete.responses).toHaveProperty(['204']);
+    expect(session.delete.parameters).toEqual([expect.objectContaining({ name: 'X-CSRF-Token', in: 'header', required: true })]);
+    expect(document.components.securitySchemes.consoleSession).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'tripline_session' });
+    expect(session.get.security).toEqual([{ consoleSession: [] }]);
+  });
+
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
     const document = await get('/v1/openapi.json');
     expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));
@@ -74,6 +90,8 @@ describe('the gateway\'s API documents', () => {
     const connector = await get('/v1/connector/power-automate.json');
     await expect(SwaggerParser.validate(structuredClone(connector))).resolves.toBeDefined();
     expect(connector).toMatchObject({ swagger: '2.0', host: 'tripline.contoso.example', basePath: '/api', schemes: ['https'] });
+    // The console's sign-in is for a browser, never a flow's action.
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
   });
 
   it('lists the trigger catalogue with each trigger\'s parameters and payload as JSON Schema', async () => {

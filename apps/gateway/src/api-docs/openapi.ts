@@ -21,6 +21,11 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setVersion(API_VERSION)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'TRIPLINE_ADMIN_TOKEN' }, 'adminToken')
+    .addCookieAuth(
+      'tripline_session',
+      { type: 'apiKey', in: 'cookie', description: 'The console\'s session (POST /v1/console/session); a write with it also sends X-CSRF-Token' },
+      'consoleSession',
+    )
     .build();
   const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
   // Prometheus' scrape endpoint (every service has it) is for operators, not API clients, and is not JSON.

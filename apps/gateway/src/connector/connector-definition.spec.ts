@@ -78,4 +78,9 @@ describe('the Power Automate connector definition', () => {
   it('has the actions as operations', () => {
     expect([...operations.keys()]).toEqual(expect.arrayContaining(['ListDataSources', 'ListSegments', 'ListMeasures', 'ListRefreshRuns', 'GetStatusReport', 'RequestRefresh', 'DeleteSubscription']));
   });
+
+  it("leaves out the console's routes: its session is a browser's, never a flow's", () => {
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
+    expect(JSON.stringify(connector)).not.toMatch(/tripline_session|X-CSRF-Token/i);
+  });
 });

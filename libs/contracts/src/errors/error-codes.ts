@@ -13,7 +13,7 @@ export const ERROR_CATALOGUE = [
     meaning: 'The request was refused before the API read it (malformed JSON, for one); any other 4xx without a code of its own carries it too, with its own status.',
   },
   { code: 'validation_failed', status: 400, meaning: 'A field of the body, query or path is missing or wrong; `issues` names each one by its path.' },
-  { code: 'unauthorized', status: 401, meaning: 'The API key (X-API-Key) or the admin token (Authorization: Bearer) is missing or wrong.' },
+  { code: 'unauthorized', status: 401, meaning: 'The API key (X-API-Key), the admin token (Authorization: Bearer) or the console session (its cookie) is missing, wrong or expired.' },
   { code: 'forbidden', status: 403, meaning: 'The caller is known, but this request is not allowed.' },
   { code: 'not_found', status: 404, meaning: "No such route, or no such resource for this tenant (another tenant's ids answer the same)." },
   {
