@@ -5,7 +5,7 @@ import { dropDatabase, isolatedNamespace, query, segmentEvent, separateDatabase,
 import { randomUUID } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import { loadDispatcherEnv } from '../../apps/dispatcher/src/dispatcher.env';
-import { DeliveryPartitions } from '../../apps/dispatcher/src/retention/delivery-partitions';
+import { DeliveryPartitions } from '../../apps/dispatcher/src/deliveries/delivery-partitions';
 import { DeliveryRetention } from '../../apps/dispatcher/src/retention/delivery-retention';
 import { loadEvaluatorEnv } from '../../apps/evaluator/src/evaluator.env';
 import { evaluatorModule } from '../../apps/evaluator/src/evaluator.module';

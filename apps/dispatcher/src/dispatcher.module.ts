@@ -13,7 +13,7 @@ import { OutcomeOutbox } from './deliveries/outcome-outbox';
 import { DISPATCHER_ENV, type DispatcherEnv } from './dispatcher.env';
 import { DispatchEndpoints } from './endpoints/dispatch-endpoints';
 import { SubscriptionChangesConsumer } from './endpoints/subscription-changes.consumer';
-import { DeliveryPartitions } from './retention/delivery-partitions';
+import { DeliveryPartitions } from './deliveries/delivery-partitions';
 import { DeliveryRetention } from './retention/delivery-retention';
 import { WebhookSigner } from './signing/webhook-signer';
 

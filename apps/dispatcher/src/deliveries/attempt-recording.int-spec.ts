@@ -10,6 +10,7 @@ import { WebhookSigner } from '../signing/webhook-signer';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryAttempt } from './delivery-attempt';
 import { DeliveryLog, type AttemptRecord, type ClaimedDelivery } from './delivery-log';
+import { DeliveryPartitions } from './delivery-partitions';
 import { DeliveryMetrics } from './delivery-metrics';
 import { MetricsRegistry } from '@tripline/metrics';
 
@@ -63,7 +64,7 @@ describe('recording attempts, against the real Postgres', () => {
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
     endpoints = new DispatchEndpoints(prisma, env);
-    log = new DeliveryLog(prisma, endpoints);
+    log = new DeliveryLog(prisma, endpoints, new DeliveryPartitions(prisma));
     recorder = new AttemptRecorder(prisma);
     receiver = await new CallbackReceiver().start();
     receiver.respondWith(() => 503);

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { DeliveryOutcome } from '@tripline/contracts';
 import { PrismaService } from '@tripline/db';
 import type { CallbackAttempt } from '../callbacks/callback-sender';
+import { DatabaseError } from 'pg';
 import { DispatchEndpoints, ENDPOINT_COLUMNS, type Endpoint, type EndpointRow } from '../endpoints/dispatch-endpoints';
+import { DeliveryPartitions } from './delivery-partitions';
 
 export type FinalStatus = 'delivered' | 'failed' | 'gone' | 'cancelled' | 'validated';
 
@@ -131,6 +133,7 @@ export class DeliveryLog {
   constructor(
     private readonly prisma: PrismaService,
     private readonly endpoints: DispatchEndpoints,
+    private readonly partitions: DeliveryPartitions,
   ) {}
 
   /**
@@ -147,7 +150,7 @@ export class DeliveryLog {
     const unique = [...byId.values()];
     const col = <T>(f: (d: (typeof unique)[number]) => T) => unique.map(f);
     // The new rows' own columns are not read back: the caller has them, bodies included.
-    const { rows } = await this.prisma.pool.query<OpenedRow>({
+    const { rows } = await this.withTodaysPartition(() => this.prisma.pool.query<OpenedRow>({
       name: 'deliveries.open',
       text: `
         WITH inserted AS (
@@ -175,7 +178,7 @@ export class DeliveryLog {
         leaseMs,
         col((d) => d.traceparent ?? null),
       ],
-    });
+    }));
     const claimedRows = rows.filter((r) => r.claimed);
     const endpoints = this.endpoints.of(claimedRows);
     const claimed = claimedRows.map((r): ClaimedDelivery => {
@@ -195,6 +198,23 @@ export class DeliveryLog {
       };
     });
     return { inserted: rows.length, claimed };
+  }
+
+  /**
+   * Runs an insert of today's deliveries; should today's partition be missing (the retention
+   * job, which keeps a week ahead, has not run for a week, or the clock jumped), creates it and
+   * runs it again. A request must never be judged bad for want of a partition: the error would
+   * dead-letter it.
+   */
+  private async withTodaysPartition<T>(insert: () => Promise<T>): Promise<T> {
+    try {
+      return await insert();
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      const { rows } = await this.prisma.pool.query<{ day: string }>(`SELECT ((now() AT TIME ZONE 'UTC')::date)::text AS day`);
+      await this.partitions.ensure(rows[0].day, rows[0].day, 5_000);
+      return insert();
+    }
   }
 
   /**
@@ -320,6 +340,10 @@ export class DeliveryLog {
     });
   }
 }
+
+/** 23514 with this message: a row whose partition key no partition takes (not a CHECK constraint). */
+const isMissingPartition = (error: unknown) =>
+  error instanceof DatabaseError && error.code === '23514' && error.message.startsWith('no partition of relation');
 
 function toClaimed(rows: ClaimRow[], endpoints: Map<string, Endpoint>): ClaimedDelivery[] {
   return rows.map((r) => ({

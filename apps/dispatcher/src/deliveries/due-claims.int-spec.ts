@@ -4,6 +4,7 @@ import { isolatedNamespace, serviceEnv } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadDispatcherEnv } from '../dispatcher.env';
 import { DeliveryLog } from './delivery-log';
+import { DeliveryPartitions } from './delivery-partitions';
 import { DispatchEndpoints } from '../endpoints/dispatch-endpoints';
 
 /** Claims of due deliveries, against the real Postgres: each tenant gets no more than the slots it has free. */
@@ -31,7 +32,7 @@ describe('claiming due deliveries, against the real Postgres', () => {
     Logger.overrideLogger(['error']);
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
-    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env));
+    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env), new DeliveryPartitions(prisma));
   });
   afterAll(async () => {
     await prisma?.$disconnect();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { daysBefore, PrismaService, RETENTION_CLOCK, RetentionJob, retentionSettings, systemClock, type RetentionClock, type RetentionCounts, type RetentionSweep } from '@tripline/db';
 import { DISPATCHER_ENV, type DispatcherEnv } from '../dispatcher.env';
-import { dayOf, DeliveryPartitions, type KeepRule } from './delivery-partitions';
+import { dayOf, DeliveryPartitions, type KeepRule } from '../deliveries/delivery-partitions';
 
 /**
  * Keeps deliveries and their attempts for their windows after they became final

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
-import { isolatedNamespace, query, serviceEnv } from '@tripline/testing';
+import { dropDatabase, isolatedNamespace, query, separateDatabase, serviceEnv } from '@tripline/testing';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { loadDispatcherEnv } from '../dispatcher.env';
-import { DeliveryLog, type NewDelivery } from '../deliveries/delivery-log';
+import { DeliveryLog, type NewDelivery } from './delivery-log';
 import { DispatchEndpoints } from '../endpoints/dispatch-endpoints';
 import { addDays, dayOf, DeliveryPartitions } from './delivery-partitions';
 
@@ -29,7 +29,7 @@ describe('delivery day partitions, against the real Postgres', () => {
     prisma = new PrismaService(env.DATABASE_URL);
     await prisma.connect();
     partitions = new DeliveryPartitions(prisma);
-    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env));
+    log = new DeliveryLog(prisma, new DispatchEndpoints(prisma, env), partitions);
   });
   afterAll(async () => prisma?.$disconnect());
 
@@ -70,6 +70,24 @@ describe('delivery day partitions, against the real Postgres', () => {
     const delivery = request();
     const { claimed } = await log.open([delivery], new Set([delivery.id]), 60_000);
     expect(claimed).toEqual([expect.objectContaining({ id: delivery.id, logDay: await today() })]);
+  });
+
+  it("records a delivery although today's partition is missing: it makes it first, and judges no request bad for it", async () => {
+    // A database of its own: today's partition goes, which every other test writes to.
+    const databaseUrl = await separateDatabase('partitions');
+    const own = new PrismaService(databaseUrl);
+    await own.connect();
+    try {
+      const day = await today();
+      await own.pool.query(`DROP TABLE "delivery_attempts_${day.replaceAll('-', '')}", "deliveries_${day.replaceAll('-', '')}"`);
+      const ownLog = new DeliveryLog(own, new DispatchEndpoints(own, env), new DeliveryPartitions(own));
+      const delivery = request();
+      expect((await ownLog.open([delivery])).inserted).toBe(1);
+      expect(await new DeliveryPartitions(own).days()).toContain(day);
+    } finally {
+      await own.$disconnect();
+      await dropDatabase(databaseUrl);
+    }
   });
 
   it('names days the way Postgres does, whatever the instant', () => {
