@@ -128,6 +128,20 @@ describe('gateway, with the registry, against the real Kafka and Postgres', () =
       expect((await call('GET', `/v1/subscriptions/${mine.id}`, { key: tenant.apiKey })).status).toBe(200);
     });
 
+    it("counts the tenant's active subscriptions, as the registry wrote them, in the operators' tenant list", async () => {
+      const { subscriptions } = await json(await call('GET', '/v1/subscriptions?limit=500', { key: tenant.apiKey }));
+      const active = subscriptions.filter((s: { status: string }) => s.status === 'active').length;
+      expect(active).toBeGreaterThan(0);
+      let listed: { subscriptions: number; apiKeys: number } | undefined;
+      let cursor: string | null = null;
+      do {
+        const page = await json(await call('GET', `/v1/admin/tenants?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { admin: ADMIN_TOKEN }));
+        listed ??= page.tenants.find((t: { id: string }) => t.id === tenant.tenantId);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(listed).toMatchObject({ subscriptions: active, apiKeys: 1 });
+    });
+
     it('refuses calls without a valid API key', async () => {
       expect((await call('GET', '/v1/subscriptions')).status).toBe(401);
       expect((await call('GET', '/v1/subscriptions', { key: 'tl_nope' })).status).toBe(401);

@@ -5,7 +5,10 @@ import { AdminLockout } from './admin/admin-lockout';
 import { AdminTokenCheck } from './admin/admin-token-check';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { ApiDocsController } from './api-docs/api-docs.controller';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { TenantApiKeys } from './api-keys/tenant-api-keys';
 import { OpenApiDocument } from './api-docs/openapi-document';
+import { TenantListing } from './admin/tenant-listing';
 import { TenantProvisioning } from './admin/tenant-provisioning';
 import { TenantsController } from './admin/tenants.controller';
 import { ConnectorController } from './connector/connector.controller';
@@ -55,6 +58,7 @@ export function gatewayModule(env: GatewayEnv) {
       ConnectorController,
       EventsController,
       ConsoleSessionController,
+      ApiKeysController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
@@ -67,6 +71,8 @@ export function gatewayModule(env: GatewayEnv) {
       // ApiKeyGuard's other credential on the tenant routes: the console's session cookie.
       { provide: TenantSession, useExisting: ConsoleSessionCredential },
       TenantProvisioning,
+      TenantListing,
+      TenantApiKeys,
       registryClient,
       dispatcherClient,
       CallbackUrlCheck,

@@ -1,4 +1,5 @@
-import { createTenant, isolatedNamespace, refreshEvent, startInProcess, TestKafka, type RunningService, type TestTenant, json } from '@tripline/testing';
+import { ApiKeyUsage } from '@tripline/tenancy';
+import { createTenant, isolatedNamespace, query, refreshEvent, startInProcess, TestKafka, type RunningService, type TestTenant, json } from '@tripline/testing';
 import { loadIngestionEnv } from './ingestion.env';
 import { ingestionModule } from './ingestion.module';
 
@@ -65,6 +66,13 @@ describe('ingestion, against the real Kafka and Postgres', () => {
     const ids = (await kafka.readValues('events')).map((e) => e.id);
     expect(ids).toContain(good.id);
     expect(ids).not.toContain(bad.id);
+  });
+
+  it("records when the key was last used, for its tenant's list of keys (a key used only here must not look unused)", async () => {
+    expect((await post(refreshEvent())).status).toBe(202);
+    await service.app.get(ApiKeyUsage).flush();
+    const [key] = await query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys WHERE tenant_id = $1', [tenant.tenantId]);
+    expect(key.last_used_at).toBeInstanceOf(Date);
   });
 
   it('refuses requests without a valid API key', async () => {

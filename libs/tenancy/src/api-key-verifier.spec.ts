@@ -1,4 +1,5 @@
 import { ApiKeyStore, type StoredApiKey } from './api-key-store';
+import { ApiKeyUsage } from './api-key-usage';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { issueApiKey, type IssuedApiKey } from './api-key';
 
@@ -15,6 +16,10 @@ class CountingKeyStore extends ApiKeyStore {
     this.lookups++;
     await Promise.resolve();
     return this.keys.get(prefix) ?? null;
+  }
+
+  async markUsed(): Promise<void> {
+    // ApiKeyUsage's own spec covers what is written.
   }
 }
 
@@ -96,6 +101,22 @@ describe('ApiKeyVerifier', () => {
     store.add(key, 'tenant-a', true);
     clock.ms += ApiKeyVerifier.KNOWN_TTL_MS + 1;
     expect(await verifier.tenantFor(key.plain)).toBeNull();
+  });
+
+  it('reports the use of a key that matched, never of a junk, wrong-secret or revoked one', async () => {
+    const used: string[] = [];
+    const usage = { used: (prefix: string) => used.push(prefix) } as unknown as ApiKeyUsage;
+    verifier = new ApiKeyVerifier(store, clock, usage);
+    const key = issueApiKey();
+    const revoked = issueApiKey();
+    store.add(key, 'tenant-a');
+    store.add(revoked, 'tenant-a', true);
+    await verifier.tenantFor(key.plain);
+    await verifier.tenantFor(key.plain);
+    await verifier.tenantFor(`tl_${key.prefix}_${'A'.repeat(43)}`);
+    await verifier.tenantFor(revoked.plain);
+    await verifier.tenantFor(issueApiKey().plain);
+    expect(used).toEqual([key.prefix, key.prefix]);
   });
 
   it('stays bounded: a flood of distinct junk keys pushes out old misses, never the real keys', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ApiKeyStore, type StoredApiKey } from './api-key-store';
+import { ApiKeyUsage } from './api-key-usage';
 import { apiKeyMatches, apiKeyPrefix } from './api-key';
 
 /** The clock the caches expire by; a test passes its own. */
@@ -18,7 +19,8 @@ export interface CacheClock {
  *   round trip per request. A key created after its prefix was looked up in vain works once that
  *   miss expires, or at once where `forget` is called (the gateway, which issues keys, does).
  * Both caches are bounded, and apart: a flood of junk keys cannot push out the real ones.
- * Concurrent lookups of one prefix share one query.
+ * Concurrent lookups of one prefix share one query. A key that matches is reported to ApiKeyUsage
+ * (when/last used, written at most once a minute), where the service provides it.
  */
 @Injectable()
 export class ApiKeyVerifier {
@@ -33,6 +35,7 @@ export class ApiKeyVerifier {
   constructor(
     private readonly store: ApiKeyStore,
     @Optional() @Inject(API_KEY_CACHE_CLOCK) clock?: CacheClock,
+    @Optional() private readonly usage?: ApiKeyUsage,
   ) {
     const perf = clock ?? performance;
     // ttlResolution 0: read the clock on each get, instead of caching it behind a 1 ms timer per read.
@@ -44,7 +47,9 @@ export class ApiKeyVerifier {
     const prefix = apiKeyPrefix(plain);
     if (!prefix) return null;
     const key = await this.lookUp(prefix);
-    return key && !key.revoked && apiKeyMatches(plain, key.keyHash) ? key.tenantId : null;
+    if (!key || key.revoked || !apiKeyMatches(plain, key.keyHash)) return null;
+    this.usage?.used(prefix);
+    return key.tenantId;
   }
 
   /** Drops what is cached of a prefix, e.g. once a key with it was issued. */

@@ -20,7 +20,7 @@ export class TenantProvisioning {
     const tenantId = randomUUID();
     const key = issueApiKey();
     await this.prisma.tenant.create({
-      data: { id: tenantId, name, apiKeys: { create: { id: randomUUID(), prefix: key.prefix, keyHash: key.hash } } },
+      data: { id: tenantId, name, apiKeys: { create: { id: randomUUID(), name: 'default', prefix: key.prefix, keyHash: key.hash } } },
     });
     // Should this prefix have been tried before (as a junk key), the gateway's cache holds a
     // miss for it: the new key works here at once. Ingestion waits for the miss to expire.

@@ -62,6 +62,42 @@ describe('the gateway\'s API documents', () => {
     expect(session.get.security).toEqual([{ consoleSession: [] }]);
   });
 
+  it('documents the API key routes and the tenant list with their schemas, never a hash, the key only where one is made', async () => {
+    const document = await get('/v1/openapi.json');
+    const schema = (node: Json) => document.components.schemas[node.$ref.replace('#/components/schemas/', '')];
+    const keys = document.paths['/v1/api-keys'];
+    const key = document.paths['/v1/api-keys/{id}'];
+    const rotate = document.paths['/v1/api-keys/{id}/rotate'];
+    expect(Object.keys(keys).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(key).sort()).toEqual(['delete', 'patch']);
+    expect(Object.keys(rotate)).toEqual(['post']);
+    for (const op of [keys.get, keys.post, key.patch, key.delete, rotate.post]) expect(op.security).toEqual([{ apiKey: [] }]);
+
+    const page = schema(keys.get.responses['200'].content['application/json'].schema);
+    expect(Object.keys(page.properties).sort()).toEqual(['apiKeys', 'nextCursor']);
+    const view = page.properties.apiKeys.items.$ref ? schema(page.properties.apiKeys.items) : page.properties.apiKeys.items;
+    expect(Object.keys(view.properties).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt']);
+    expect(keys.get.parameters.map((p: Json) => p.name).sort()).toEqual(['cursor', 'limit']);
+    expect(Object.keys(schema(key.patch.responses['200'].content['application/json'].schema).properties).sort()).toEqual(Object.keys(view.properties).sort());
+
+    const body = schema(keys.post.requestBody.content['application/json'].schema);
+    expect(body.required).toEqual(['name']);
+    expect(body.properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+    expect(key.patch.requestBody.content['application/json'].schema).toEqual(keys.post.requestBody.content['application/json'].schema);
+    for (const made of [keys.post, rotate.post]) {
+      expect(Object.keys(schema(made.responses['201'].content['application/json'].schema).properties).sort()).toEqual(['apiKey', 'createdAt', 'id', 'name', 'prefix']);
+    }
+    expect(key.delete.responses).toHaveProperty(['204']);
+    expect(JSON.stringify(document)).not.toMatch(/keyHash|key_hash/);
+
+    const tenants = document.paths['/v1/admin/tenants'].get;
+    expect(tenants.security).toEqual([{ adminToken: [] }]);
+    expect(tenants.parameters.map((p: Json) => p.name).sort()).toEqual(['cursor', 'limit']);
+    const tenantsPage = schema(tenants.responses['200'].content['application/json'].schema);
+    const summary = tenantsPage.properties.tenants.items.$ref ? schema(tenantsPage.properties.tenants.items) : tenantsPage.properties.tenants.items;
+    expect(Object.keys(summary.properties).sort()).toEqual(['apiKeys', 'createdAt', 'id', 'name', 'subscriptions']);
+  });
+
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
     const document = await get('/v1/openapi.json');
     expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));
@@ -90,8 +126,8 @@ describe('the gateway\'s API documents', () => {
     const connector = await get('/v1/connector/power-automate.json');
     await expect(SwaggerParser.validate(structuredClone(connector))).resolves.toBeDefined();
     expect(connector).toMatchObject({ swagger: '2.0', host: 'tripline.contoso.example', basePath: '/api', schemes: ['https'] });
-    // The console's sign-in is for a browser, never a flow's action.
-    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
+    // The console's sign-in and key management are for a browser, never a flow's action.
+    expect(Object.keys(connector.paths).filter((path) => /^\/v1\/(console|api-keys|admin)(\/|$)/.test(path))).toEqual([]);
   });
 
   it('lists the trigger catalogue with each trigger\'s parameters and payload as JSON Schema', async () => {

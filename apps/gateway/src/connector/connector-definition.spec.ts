@@ -83,4 +83,10 @@ describe('the Power Automate connector definition', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
     expect(JSON.stringify(connector)).not.toMatch(/tripline_session|X-CSRF-Token/i);
   });
+
+  it('leaves out API key management and the admin API: a flow must not mint, revoke or rotate the key its connection runs on', () => {
+    expect(Object.keys(connector.paths).filter((path) => /^\/v1\/(api-keys|admin)(\/|$)/.test(path))).toEqual([]);
+    expect([...operations.values()].filter((op) => /api.?key|tenant/i.test(op.operationId))).toEqual([]);
+    expect(JSON.stringify(connector.definitions)).not.toMatch(/apiKeys|lastUsedAt/);
+  });
 });

@@ -26,6 +26,8 @@ describe('the error catalogue', () => {
       forbidden: 403,
       not_found: 404,
       subscription_limit_reached: 409,
+      api_key_limit_reached: 409,
+      last_api_key: 409,
       payload_too_large: 413,
       event_too_large: 413,
       rate_limited: 429,

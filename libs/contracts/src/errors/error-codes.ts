@@ -21,6 +21,12 @@ export const ERROR_CATALOGUE = [
     status: 409,
     meaning: 'The tenant has as many subscriptions as it may (REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT); delete one first.',
   },
+  { code: 'api_key_limit_reached', status: 409, meaning: 'The tenant has as many active API keys as it may (20); revoke one first.' },
+  {
+    code: 'last_api_key',
+    status: 409,
+    meaning: "Revoking this key would leave the tenant without an active API key, locked out; rotate it instead, or create another key first.",
+  },
   { code: 'payload_too_large', status: 413, meaning: "The request body is over the service's body size limit." },
   {
     code: 'event_too_large',
