@@ -83,4 +83,8 @@ describe('the Power Automate connector definition', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
     expect(JSON.stringify(connector)).not.toMatch(/tripline_session|X-CSRF-Token/i);
   });
+
+  it('leaves out the events routes (the evaluation lookup and list, the erasure): diagnostics and GDPR, never a flow\'s action', () => {
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
+  });
 });
