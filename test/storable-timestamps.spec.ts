@@ -1,7 +1,7 @@
 import { IsoDateTime } from '@tripline/contracts';
 import { edgeTimestamp } from '@tripline/testing';
 import fc from 'fast-check';
-import { utcMicros, utcTimestamp } from '@tripline/db';
+import { utcMicros, utcTimestamp, utcTimestampOfMicros } from '@tripline/db';
 
 const accepted = edgeTimestamp.filter((iso) => IsoDateTime.safeParse(iso).success);
 
@@ -31,6 +31,16 @@ describe('timestamps as Postgres stores them', () => {
     fc.assert(
       fc.property(accepted, accepted, (a, b) => {
         expect(utcMicros(a) < utcMicros(b)).toBe(utcTimestamp(a) < utcTimestamp(b));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('writes an instant counted in microseconds back as the same UTC timestamp, before 1970 too', () => {
+    expect(utcTimestampOfMicros(-1n)).toBe('1969-12-31T23:59:59.999999Z');
+    fc.assert(
+      fc.property(accepted, (iso) => {
+        expect(utcTimestampOfMicros(utcMicros(iso))).toBe(utcTimestamp(iso));
       }),
       { numRuns: 2_000 },
     );

@@ -24,6 +24,7 @@ const TABLES: Record<string, string> = {
   triggerSubscriptions: 'SELECT count(*)::int AS n FROM trigger_subscriptions WHERE tenant_id = $1',
   entityObservations: 'SELECT count(*)::int AS n FROM entity_observations WHERE tenant_id = $1',
   entityStates: 'SELECT count(*)::int AS n FROM entity_states WHERE tenant_id = $1',
+  eventEvaluations: 'SELECT count(*)::int AS n FROM event_evaluations WHERE tenant_id = $1',
   dataSourceStates: 'SELECT count(*)::int AS n FROM data_source_states WHERE tenant_id = $1',
   segmentStates: 'SELECT count(*)::int AS n FROM segment_states WHERE tenant_id = $1',
   measureStates: 'SELECT count(*)::int AS n FROM measure_states WHERE tenant_id = $1',
@@ -115,13 +116,22 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
     expect(own.status).toBe(200);
     expect(await json(own)).toEqual({
       eventId: event.id,
-      removed: { deliveryAttempts: 1, deliveries: 1, entityObservations: 0, refreshRuns: 0, dataSourceStates: 1, segmentStates: 0, measureStates: 0 },
+      removed: { deliveryAttempts: 1, deliveries: 1, entityObservations: 0, eventEvaluations: 1, refreshRuns: 0, dataSourceStates: 1, segmentStates: 0, measureStates: 0 },
     });
     expect(await query('SELECT id FROM deliveries WHERE event_id = $1', [event.id])).toEqual([]);
+    // Nothing left to explain it from: the evaluation API no longer knows the event.
+    const evaluation = await fetch(`${services.url('gateway')}/v1/events/${encodeURIComponent(event.id)}/evaluation`, { headers: { 'x-api-key': tenants.b.apiKey } });
+    expect(evaluation.status).toBe(404);
     expect(await query('SELECT data_source_id FROM data_source_states WHERE last_event_id = $1', [event.id])).toEqual([]);
-    // The rest of the tenant's data stays: one delivery and its attempt, one read-model row.
+    // The rest of the tenant's data stays: one delivery and its attempt, one read-model row, one evaluation.
     const after = await rowsOf(tenants.b.tenantId);
-    expect(after).toEqual({ ...before, deliveries: before.deliveries - 1, deliveryAttempts: before.deliveryAttempts - 1, dataSourceStates: before.dataSourceStates - 1 });
+    expect(after).toEqual({
+      ...before,
+      deliveries: before.deliveries - 1,
+      deliveryAttempts: before.deliveryAttempts - 1,
+      dataSourceStates: before.dataSourceStates - 1,
+      eventEvaluations: before.eventEvaluations - 1,
+    });
   });
 
   it('erases a tenant from every table, refuses its key, stops its callbacks and leaves the other tenant firing', async () => {
@@ -185,6 +195,7 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
     const left = await rowsOf(a.tenantId);
     expect(left.deliveries + left.subscriptions + left.dispatchEndpoints + left.apiKeys + left.tenants).toBe(0);
     expect(left.entityObservations).toBeGreaterThan(0);
+    expect(left.eventEvaluations).toBe(inTransit.length);
     // ...goes with a second erasure.
     const res = await eraseTenant(a.tenantId);
     expect((await json(res)).removed).toEqual(left);

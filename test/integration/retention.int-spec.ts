@@ -234,24 +234,38 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
       expect(await evaluate(below, above, down)).toHaveLength(1);
       const observations = async () =>
         (await query<{ event_id: string }>('SELECT event_id FROM entity_observations WHERE tenant_id = $1 ORDER BY occurred_at', [tenant])).map((r) => r.event_id);
+      const evaluations = async () =>
+        query<{ event_id: string; observation: string; fired: string[] }>('SELECT event_id, observation, fired FROM event_evaluations WHERE tenant_id = $1 ORDER BY occurred_at', [tenant]);
       expect(await observations()).toEqual([below.id, above.id, down.id]);
+      expect(await evaluations()).toEqual([
+        { event_id: below.id, observation: 'first', fired: [] },
+        { event_id: above.id, observation: 'applied', fired: [subscription.id] },
+        { event_id: down.id, observation: 'applied', fired: [] },
+      ]);
       const job = service.app.get(ObservationRetention);
 
-      await job.runOnce(daysFrom(start, 13));
+      const thirteen = await job.runOnce(daysFrom(start, 13));
       expect(await observations()).toHaveLength(3);
-      await job.runOnce(daysFrom(start, 15));
+      expect(await evaluations()).toHaveLength(3);
+      expect(thirteen['event evaluations']).toBe(0);
+      const fifteen = await job.runOnce(daysFrom(start, 15));
       // The latest (the one the state names) stays; the state itself is never deleted.
       expect(await observations()).toEqual([down.id]);
       expect(await query('SELECT last_event_id, last_value FROM entity_states WHERE tenant_id = $1', [tenant])).toEqual([{ last_event_id: down.id, last_value: 90 }]);
+      // Evaluations go whole: nothing needs an old one (the crossing rule reads the state).
+      expect(await evaluations()).toEqual([]);
+      expect(fifteen['event evaluations']).toBeGreaterThanOrEqual(3);
 
       // A redelivered event whose observation is gone is stale against the state: nothing fires
-      // again (the topic holds the one delivery its first pass emitted).
+      // again (the topic holds the one delivery its first pass emitted), and its new record says why.
       expect(await evaluate(above)).toHaveLength(1);
+      expect(await evaluations()).toEqual([{ event_id: above.id, observation: 'stale', fired: [] }]);
       // The next real crossing fires from the state: 90 → 130.
       const again = accepted(segmentEvent('seg-r', 130, 3));
       const fired = await evaluate(again);
       expect(fired).toHaveLength(1);
       expect(fired[0].payload).toMatchObject({ previousValue: 90, newValue: 130 });
+      expect((await evaluations()).find((e) => e.event_id === again.id)).toEqual({ event_id: again.id, observation: 'applied', fired: [subscription.id] });
     });
 
     it("sets the dead letters' retention.ms when it creates the topic, and updates it when it differs", async () => {

@@ -14,8 +14,9 @@ export const EvaluatorEnv = z.object({
   DELIVERY_MAX_COMPONENTS_BYTES: z.coerce.number().int().min(1024).max(256 * 1024).default(32 * 1024),
   /**
    * Days an applied observation is kept for redelivery replay (each entity's latest is always
-   * kept). Longer than the events topic's retention (Kafka's default: 7 days), so any event
-   * that can still be redelivered finds its observation.
+   * kept), and each event's evaluation (what "why did (not) my flow fire?" is answered from).
+   * Longer than the events topic's retention (Kafka's default: 7 days), so any event that can
+   * still be redelivered finds its observation and its first evaluation.
    */
   RETENTION_OBSERVATIONS_DAYS: retentionDays(14),
   ...retentionJobShape,

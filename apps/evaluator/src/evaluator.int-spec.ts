@@ -7,7 +7,7 @@ import {
   type SubscriptionChanged,
   type TriggerName,
 } from '@tripline/contracts';
-import { disabledNotice, isolatedNamespace, refreshEvent, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
+import { disabledNotice, isolatedNamespace, query, refreshEvent, startInProcess, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
 import { loadEvaluatorEnv } from './evaluator.env';
 import { evaluatorModule } from './evaluator.module';
@@ -103,6 +103,24 @@ describe('evaluator, against the real Kafka and Postgres', () => {
     const both = await evaluate(event);
     expect(both).toHaveLength(2);
     expect(both.every((d) => d.deliveryId === first.deliveryId)).toBe(true);
+  });
+
+  it('records one evaluation per event (a copy in the same batch too) with whom it fired, and the redelivered batch changes none', async () => {
+    const failed = accepted({ dataSourceId: 'ds-2', status: 'failed' });
+    const retrying = accepted({ status: 'retrying' });
+    await evaluate(failed, retrying, failed);
+    const rows = async () =>
+      query<{ event_id: string; trigger: string | null; status: string; entity_kind: string; entity_id: string; fired: string[]; xmin: string }>(
+        'SELECT event_id, trigger, status, entity_kind, entity_id, fired, xmin::text FROM event_evaluations WHERE tenant_id = $1 AND event_id = ANY($2) ORDER BY status',
+        [tenant, [failed.id, retrying.id]],
+      );
+    const recorded = await rows();
+    expect(recorded).toEqual([
+      { event_id: failed.id, trigger: 'data-source-refresh-failed', status: 'failed', entity_kind: 'dataSource', entity_id: 'ds-2', fired: [failedAll.id, failedDs2.id].sort(), xmin: expect.any(String) },
+      { event_id: retrying.id, trigger: null, status: 'retrying', entity_kind: 'dataSource', entity_id: 'ds-crm', fired: [], xmin: expect.any(String) },
+    ]);
+    await evaluate(failed, retrying);
+    expect(await rows()).toEqual(recorded);
   });
 
   it('stops matching a deleted subscription, and ignores a change older than the one applied', async () => {

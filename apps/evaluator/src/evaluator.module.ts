@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceInfraModule } from '@tripline/service';
 import { EVALUATOR_ENV, type EvaluatorEnv } from './evaluator.env';
+import { EvaluationLog } from './evaluations/evaluation-log';
 import { EventsConsumer } from './matching/events.consumer';
 import { OperationsConsumer } from './matching/operations.consumer';
 import { SubscriptionCatchUp } from './subscriptions/subscription-catch-up';
@@ -20,6 +21,7 @@ export function evaluatorModule(env: EvaluatorEnv) {
       { provide: SubscriptionChangeOffsets, useClass: KafkaSubscriptionChangeOffsets },
       SubscriptionCatchUp,
       ObservationStore,
+      EvaluationLog,
       ObservationRetention,
     ],
   })

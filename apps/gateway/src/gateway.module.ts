@@ -35,6 +35,8 @@ import { TriggersController } from './triggers/triggers.controller';
 import { GatewayRetention } from './retention/gateway-retention';
 import { EventErasure } from './erasure/event-erasure';
 import { EventsController } from './erasure/events.controller';
+import { EventEvaluationQueries } from './event-evaluations/event-evaluation-queries';
+import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 
@@ -57,6 +59,7 @@ export function gatewayModule(env: GatewayEnv) {
       ApiDocsController,
       ConnectorController,
       EventsController,
+      EventEvaluationsController,
       ConsoleSessionController,
       ApiKeysController,
     ],
@@ -85,6 +88,7 @@ export function gatewayModule(env: GatewayEnv) {
       GatewayRetention,
       TenantErasure,
       EventErasure,
+      EventEvaluationQueries,
     ],
   })
   class GatewayModule {}

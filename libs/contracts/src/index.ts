@@ -3,6 +3,7 @@ export * from './common';
 export * from './dead-letter';
 export * from './errors/error-codes';
 export * from './dispatcher/dispatcher-messages';
+export * from './deliveries/delivery-id';
 export * from './deliveries/delivery-messages';
 export * from './deliveries/trigger-payloads';
 export * from './events/datasource-refresh-completed';

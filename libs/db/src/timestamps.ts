@@ -23,3 +23,15 @@ export function utcTimestamp(iso: string | null | undefined): string | null {
   if (iso == null) return null;
   return `${new Date(Date.parse(iso)).toISOString().slice(0, -1)}${subMillis(iso)}Z`;
 }
+
+/** An instant given in microseconds since the epoch (as `utcMicros` gives it), written in UTC with microseconds. */
+export function utcTimestampOfMicros(micros: bigint): string {
+  // Floored, not truncated: an instant before 1970 has a negative count.
+  let millis = micros / 1000n;
+  let rest = micros % 1000n;
+  if (rest < 0n) {
+    rest += 1000n;
+    millis -= 1n;
+  }
+  return `${new Date(Number(millis)).toISOString().slice(0, -1)}${rest.toString().padStart(3, '0')}Z`;
+}

@@ -1,24 +1,26 @@
 import { Controller, Inject } from '@nestjs/common';
-import type { AcceptedEvent } from '@tripline/contracts';
+import type { AcceptedEvent, TriggerName } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
 import { MetricsRegistry, tally } from '@tripline/metrics';
 import type { Counter } from 'prom-client';
 import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
+import { EvaluationLog } from '../evaluations/evaluation-log';
+import { evaluationsOf, type EventEvaluation } from '../evaluations/event-evaluation';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
-import { ObservationStore } from '../thresholds/observation-store';
-import type { Candidate } from './candidate';
-import { deliveryId } from './delivery-id';
-import { refreshCandidates } from './refresh-triggers';
-import { fullRefreshCandidates, unificationCandidates } from './run-triggers';
-import { isMeasured, observationOf, thresholdCandidate } from './threshold-triggers';
+import { ObservationStore, type ObservationOutcome } from '../thresholds/observation-store';
+import { candidateKey, deliveryRequests } from './firings';
+import { directCandidates } from './direct-candidates';
+import { isMeasured, observationOf, thresholdCandidates, thresholdKey } from './threshold-triggers';
 
 /**
  * Matches accepted events to subscriptions and emits one delivery request per firing. Per
- * batch: the observations are applied (one transaction), the subscriptions looked up (one
- * query, checked against the subscription changes published so far), the requests published;
- * then the offsets are committed. A redelivered batch yields the same delivery ids, which the
- * dispatcher de-duplicates.
+ * batch: the subscriptions are looked up (one query, checked against the subscription changes
+ * published so far); the observations are applied (one transaction), which also records each
+ * event's evaluation (one row per event: `EvaluationLog`); the requests are published; then the
+ * offsets are committed. A batch without segments or measures records its evaluations beside
+ * the publish. A redelivered batch yields the same delivery ids, which the dispatcher
+ * de-duplicates, and leaves the records as they were.
  */
 @Controller()
 export class EventsConsumer {
@@ -30,6 +32,7 @@ export class EventsConsumer {
     private readonly index: TriggerSubscriptionIndex,
     private readonly catchUp: SubscriptionCatchUp,
     private readonly observations: ObservationStore,
+    private readonly evaluations: EvaluationLog,
     @Inject(EVALUATOR_ENV) private readonly env: EvaluatorEnv,
     metrics: MetricsRegistry,
   ) {
@@ -39,62 +42,50 @@ export class EventsConsumer {
   @OnTopic('events', { group: 'events' })
   async handle(batch: Array<Inbound<'events'>>): Promise<void> {
     const events = batch.map((m) => m.value);
+    // Before the lookup: a subscription made after this cannot have been looked up for the batch.
+    const evaluatedAt = new Date();
     const direct = events.flatMap((event) => directCandidates(event, this.env.DELIVERY_MAX_COMPONENTS_BYTES));
-    const candidates = [...direct, ...(await this.thresholdCandidates(events))];
-    if (candidates.length === 0) return;
-
-    const keys = candidates.map((c) => ({ tenantId: c.event.tenantId, trigger: c.trigger, entityId: c.entityId }));
-    const subscriptions = await this.catchUp.read(() => this.index.matching(keys));
+    const measured = events.filter(isMeasured);
+    // A segment's or measure's subscriptions are known before its observation is judged: looked up first, the
+    // observation transaction holds its row locks only as long as it must.
+    const keys = [...direct.map(candidateKey), ...measured.map(thresholdKey)];
+    const subscriptions = keys.length === 0 ? [] : await this.catchUp.read(() => this.index.matching(keys));
 
     const requestedAt = new Date().toISOString();
-    // Each request joins its own event's trace, not the batch's.
     const traces = tracesByValue(batch);
-    const requests: Array<Outbound<'deliveries'>> = [];
-    for (const candidate of candidates) {
-      const { event, trigger, entityId } = candidate;
-      for (const s of subscriptions) {
-        if (s.tenantId !== event.tenantId || s.trigger !== trigger || (s.entityId !== null && s.entityId !== entityId)) continue;
-        const payload = candidate.fire(s);
-        if (!payload) continue;
-        requests.push({
-          key: s.id,
-          value: {
-            deliveryId: deliveryId(event.tenantId, candidate.occurrence, s.id),
-            tenantId: event.tenantId,
-            subscriptionId: s.id,
-            trigger,
-            eventId: event.id,
-            payload,
-            requestedAt,
-          },
-          trace: traces?.get(event),
-        });
-      }
+    // The trigger each event is matched against (none for a refresh still retrying, or a partial one).
+    const considered = new Map<AcceptedEvent, TriggerName>(direct.map((c) => [c.event, c.trigger]));
+    for (const e of measured) considered.set(e, thresholdKey(e).trigger);
+    const decide = (outcomes: ObservationOutcome[]) => {
+      const requests = deliveryRequests([...direct, ...thresholdCandidates(measured, outcomes)], subscriptions, requestedAt, (c) => traces?.get(c.event));
+      return { requests, evaluations: evaluationsOf(events, considered, outcomes, requests) };
+    };
+
+    let requests: Array<Outbound<'deliveries'>>;
+    if (measured.length === 0) {
+      const decided = decide([]);
+      requests = decided.requests;
+      await Promise.all([this.publisher.publish('deliveries', requests), this.evaluations.record(decided.evaluations, evaluatedAt)]);
+    } else {
+      // Threshold triggers depend on what came before: the observation store decides the transitions.
+      requests = await this.observeAndRecord(measured.map(observationOf), decide, evaluatedAt);
+      await this.publisher.publish('deliveries', requests);
     }
-    await this.publisher.publish('deliveries', requests);
     tally(this.firings, requests, ({ value: { trigger } }) => ({ trigger }));
   }
 
-  /** Threshold triggers depend on what came before: the observation store decides the transitions. */
-  private async thresholdCandidates(events: AcceptedEvent[]): Promise<Candidate[]> {
-    const measured = events.filter(isMeasured);
-    const transitions = await this.observations.observe(measured.map(observationOf));
-    const byEvent = new Map(measured.map((e) => [`${e.tenantId}|${e.id}`, e]));
-    return transitions.map((t) => thresholdCandidate(byEvent.get(`${t.observation.tenantId}|${t.observation.eventId}`)!, t));
-  }
-}
-
-/** Triggers an event fires on its own, without history. */
-function directCandidates(event: AcceptedEvent, componentBytes: number): Candidate[] {
-  switch (event.type) {
-    case 'datasource.refresh.completed':
-      return refreshCandidates(event);
-    case 'refresh.completed':
-      return fullRefreshCandidates(event, componentBytes);
-    case 'unification.completed':
-      return unificationCandidates(event);
-    case 'segment.refreshed':
-    case 'measure.refreshed':
-      return [];
+  /** Applies the observations and records the batch's evaluations in the same transaction. */
+  private async observeAndRecord(
+    observations: Parameters<ObservationStore['observe']>[0],
+    decide: (outcomes: ObservationOutcome[]) => { requests: Array<Outbound<'deliveries'>>; evaluations: EventEvaluation[] },
+    evaluatedAt: Date,
+  ): Promise<Array<Outbound<'deliveries'>>> {
+    let requests: Array<Outbound<'deliveries'>> = [];
+    await this.observations.observe(observations, async (outcomes, run) => {
+      const decided = decide(outcomes);
+      requests = decided.requests;
+      await this.evaluations.record(decided.evaluations, evaluatedAt, run);
+    });
+    return requests;
   }
 }

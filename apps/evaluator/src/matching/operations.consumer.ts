@@ -1,10 +1,10 @@
 import { Controller } from '@nestjs/common';
+import { deliveryId, noticeOccurrence } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
 import { MetricsRegistry, tally } from '@tripline/metrics';
 import type { Counter } from 'prom-client';
 import { SubscriptionCatchUp } from '../subscriptions/subscription-catch-up';
 import { TriggerSubscriptionIndex } from '../subscriptions/trigger-subscription-index';
-import { deliveryId } from './delivery-id';
 import { noticeMatchKey, noticePayload } from './notice-triggers';
 
 /**
@@ -43,7 +43,7 @@ export class OperationsConsumer {
       for (const s of subscriptions) {
         const payload = noticePayload(notice, s);
         if (!payload) continue;
-        const id = deliveryId(notice.tenantId, `notice:${notice.noticeId}`, s.id);
+        const id = deliveryId(notice.tenantId, noticeOccurrence(notice.noticeId), s.id);
         const value = { deliveryId: id, tenantId: notice.tenantId, subscriptionId: s.id, trigger: 'subscription-disabled' as const, eventId: notice.noticeId, payload, requestedAt };
         requests.set(id, { key: s.id, value, trace: traces?.get(notice) });
       }

@@ -1,4 +1,4 @@
-import { FINAL_FAILURE_STATUSES, type AcceptedEventOf, type TriggerName } from '@tripline/contracts';
+import { eventOccurrence, FINAL_FAILURE_STATUSES, type AcceptedEventOf, type TriggerName } from '@tripline/contracts';
 import { commonPayload, type Candidate } from './candidate';
 
 type RefreshEvent = AcceptedEventOf<'datasource.refresh.completed'>;
@@ -22,7 +22,7 @@ export function refreshCandidates(event: RefreshEvent): Candidate[] {
       event,
       trigger: trigger satisfies TriggerName,
       entityId: data.dataSourceId,
-      occurrence: `event:${event.id}`,
+      occurrence: eventOccurrence(event.id),
       fire: (subscription) => ({
         ...commonPayload(event, subscription.id),
         trigger,

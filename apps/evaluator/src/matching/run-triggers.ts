@@ -1,4 +1,4 @@
-import type { AcceptedEventOf } from '@tripline/contracts';
+import { runOccurrence, type AcceptedEventOf } from '@tripline/contracts';
 import { commonPayload, type Candidate } from './candidate';
 import { componentsWithin } from './payload-components';
 
@@ -16,7 +16,7 @@ export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'
       event,
       trigger: 'full-refresh-completed',
       entityId: null,
-      occurrence: `run:${data.runId}`,
+      occurrence: runOccurrence(data.runId),
       fire: (subscription) => {
         if (data.trigger === 'manual' && subscription.params['includeManual'] !== true) return null;
         return {
@@ -45,7 +45,7 @@ export function unificationCandidates(event: AcceptedEventOf<'unification.comple
       event,
       trigger: 'unification-completed',
       entityId: null,
-      occurrence: `run:${data.runId}`,
+      occurrence: runOccurrence(data.runId),
       fire: (subscription) => ({
         ...commonPayload(event, subscription.id),
         trigger: 'unification-completed',

@@ -1,5 +1,6 @@
-import type { AcceptedEvent, AcceptedEventOf } from '@tripline/contracts';
-import type { Observation, Transition } from '../thresholds/observation-store';
+import { eventOccurrence, type AcceptedEvent, type AcceptedEventOf } from '@tripline/contracts';
+import type { MatchKey } from '../subscriptions/trigger-subscription-index';
+import type { Observation, ObservationOutcome, Transition } from '../thresholds/observation-store';
 import { crossesAbove } from '../thresholds/threshold-crossing';
 import { commonPayload, type Candidate } from './candidate';
 
@@ -9,12 +10,30 @@ export function isMeasured(event: AcceptedEvent): event is Measured {
   return event.type === 'segment.refreshed' || event.type === 'measure.refreshed';
 }
 
+/**
+ * The subscriptions a segment's or measure's event is matched against: those on its entity.
+ * Known before the observation is judged, so they are looked up first, whatever it turns out to do.
+ */
+export function thresholdKey(event: Measured): MatchKey {
+  return event.type === 'segment.refreshed'
+    ? { tenantId: event.tenantId, trigger: 'segment-threshold-crossed', entityId: event.data.segmentId }
+    : { tenantId: event.tenantId, trigger: 'measure-threshold-crossed', entityId: event.data.measureId };
+}
+
 /** The observation a segment or measure event makes, for the observation store. */
 export function observationOf(event: Measured): Observation {
   const base = { tenantId: event.tenantId, eventId: event.id, occurredAt: event.occurredAt };
   return event.type === 'segment.refreshed'
     ? { ...base, kind: 'segment', entityId: event.data.segmentId, value: event.data.memberCount }
     : { ...base, kind: 'measure', entityId: event.data.measureId, value: event.data.value };
+}
+
+/** The candidates of a batch's observations: one per transition (applied or replayed); stale ones make none. */
+export function thresholdCandidates(measured: Measured[], outcomes: ObservationOutcome[]): Candidate[] {
+  const byEvent = new Map(measured.map((e) => [`${e.tenantId}|${e.id}`, e]));
+  return outcomes
+    .filter((o): o is Extract<ObservationOutcome, Transition> => o.kind === 'applied' || o.kind === 'replayed')
+    .map((t) => thresholdCandidate(byEvent.get(`${t.observation.tenantId}|${t.observation.eventId}`)!, t));
 }
 
 /**
@@ -29,7 +48,7 @@ export function thresholdCandidate(event: Measured, { previous, current }: Trans
       event,
       trigger: 'segment-threshold-crossed',
       entityId: data.segmentId,
-      occurrence: `event:${event.id}`,
+      occurrence: eventOccurrence(event.id),
       fire: (subscription) =>
         firesFor(subscription.params['threshold'])
           ? {
@@ -50,7 +69,7 @@ export function thresholdCandidate(event: Measured, { previous, current }: Trans
     event,
     trigger: 'measure-threshold-crossed',
     entityId: data.measureId,
-    occurrence: `event:${event.id}`,
+    occurrence: eventOccurrence(event.id),
     fire: (subscription) =>
       firesFor(subscription.params['threshold'])
         ? {

@@ -10,6 +10,10 @@ import { EVALUATOR_ENV, type EvaluatorEnv } from '../evaluator.env';
  * latest observation (the one its state names) is kept anyway, so the state always has its
  * record. An observation deleted and then redelivered after all is judged against the state:
  * as old as or older than the last applied, so stale, and it fires nothing.
+ *
+ * Event evaluations (what "why did (not) my flow fire?" is answered from) go after the same
+ * window, by when they were evaluated: they explain the same events, and an event redelivered
+ * within the window finds its first record (and keeps it) as it finds its observation.
  */
 @Injectable()
 export class ObservationRetention extends RetentionJob {
@@ -34,6 +38,15 @@ export class ObservationRetention extends RetentionJob {
               AND NOT EXISTS (SELECT 1 FROM entity_states s
                 WHERE s.tenant_id = o.tenant_id AND s.entity_kind = o.entity_kind AND s.entity_id = o.entity_id AND s.last_event_id = o.event_id)
             LIMIT $2 FOR UPDATE OF o SKIP LOCKED))`,
+      },
+      {
+        kind: 'event evaluations',
+        cutoff: (now) => daysBefore(now, this.env.RETENTION_OBSERVATIONS_DAYS),
+        // Found by the BRIN index on evaluated_at (rows arrive in about that order); SKIP LOCKED, as above.
+        statement: `
+          DELETE FROM event_evaluations WHERE ctid = ANY (ARRAY(
+            SELECT e.ctid FROM event_evaluations e WHERE e.evaluated_at < $1
+            LIMIT $2 FOR UPDATE OF e SKIP LOCKED))`,
       },
     ];
   }

@@ -12,12 +12,29 @@ export interface Observation {
   value: number;
 }
 
-/** What an observation did: the value it replaced (null for an entity's first) and its own. */
+/** An observation applied now, or replayed: the value it replaced (null for an entity's first) and its own. */
 export interface Transition {
   observation: Observation;
   previous: number | null;
   current: number;
 }
+
+/**
+ * What an observation did, for the threshold rule and for the record of its evaluation:
+ * - applied: newer than the last applied (or the entity's first); `previousMicros` is when the
+ *   value it replaced was observed;
+ * - replayed: its event was applied before (a redelivery, a copy): the transition it made then;
+ * - stale: older than the last applied; same-instant: as old as it (another event observed the
+ *   entity at that very instant). Neither is applied: `last` is the value that stays, observed
+ *   at `lastMicros`.
+ */
+export type ObservationOutcome =
+  | (Transition & { kind: 'applied'; previousMicros: bigint | null })
+  | (Transition & { kind: 'replayed' })
+  | { kind: 'stale' | 'same-instant'; observation: Observation; last: number; lastMicros: bigint };
+
+/** Runs one more statement in the observation transaction ($1... placeholders); resolves to the rows it changed. */
+export type InTransaction = (text: string, values: unknown[]) => Promise<number>;
 
 interface StateRow {
   tenant_id: string;
@@ -46,13 +63,18 @@ const entityKey = (o: { tenant_id: string; entity_kind: string; entity_id: strin
  *   - newer: apply it, record it with the value it replaced.
  * The row locks make two evaluator instances on one entity (during a rebalance) take turns;
  * the recorded transitions make a redelivered batch emit exactly the deliveries it emitted the
- * first time (same ids), never new ones and never none.
+ * first time (same ids), never new ones and never none. `alongside` gets every outcome before
+ * the transaction commits, and may write what they decided in it (the evaluator records each
+ * event's evaluation so), so the record and the observations commit together or not at all.
  */
 @Injectable()
 export class ObservationStore {
   constructor(private readonly prisma: PrismaService) {}
 
-  async observe(observations: Observation[]): Promise<Transition[]> {
+  async observe(
+    observations: Observation[],
+    alongside: (outcomes: ObservationOutcome[], run: InTransaction) => Promise<void> = async () => undefined,
+  ): Promise<ObservationOutcome[]> {
     if (observations.length === 0) return [];
     return this.prisma.$transaction(async (tx) => {
       const tenants = observations.map((o) => o.tenantId);
@@ -75,21 +97,25 @@ export class ObservationStore {
 
       const current = new Map(states.map((s) => [entityKey(s), { micros: BigInt(s.last_micros), value: s.last_value }]));
       const replays = new Map(seen.map((o) => [`${entityKey(o)}|${o.event_id}`, o]));
-      const transitions: Transition[] = [];
+      const outcomes: ObservationOutcome[] = [];
       const applied: Array<Transition & { occurredAt: string }> = [];
 
       for (const observation of observations) {
         const key = `${observation.tenantId}|${observation.kind}|${observation.entityId}`;
         const replay = replays.get(`${key}|${observation.eventId}`);
         if (replay) {
-          transitions.push({ observation, previous: replay.previous_value, current: replay.value });
+          outcomes.push({ kind: 'replayed', observation, previous: replay.previous_value, current: replay.value });
           continue;
         }
         const state = current.get(key);
         const at = utcMicros(observation.occurredAt);
-        if (state && at <= state.micros) continue; // stale: an older (or equally old) observation
+        if (state && at <= state.micros) {
+          // An older (or equally old) observation: not applied, whatever its value.
+          outcomes.push({ kind: at < state.micros ? 'stale' : 'same-instant', observation, last: state.value, lastMicros: state.micros });
+          continue;
+        }
         const transition = { observation, previous: state?.value ?? null, current: observation.value };
-        transitions.push(transition);
+        outcomes.push({ kind: 'applied', ...transition, previousMicros: state?.micros ?? null });
         applied.push({ ...transition, occurredAt: utcTimestamp(observation.occurredAt) });
         replays.set(`${key}|${observation.eventId}`, {
           tenant_id: observation.tenantId,
@@ -104,16 +130,18 @@ export class ObservationStore {
 
       if (applied.length > 0) {
         const col = <T>(f: (t: (typeof applied)[number]) => T) => applied.map(f);
-        await tx.$executeRaw`
-          INSERT INTO entity_observations (tenant_id, entity_kind, entity_id, event_id, occurred_at, value, previous_value)
-          SELECT * FROM unnest(${col((t) => t.observation.tenantId)}::uuid[], ${col((t) => t.observation.kind)}::text[],
-            ${col((t) => t.observation.entityId)}::text[], ${col((t) => t.observation.eventId)}::text[],
-            ${col((t) => t.occurredAt)}::timestamptz[], ${col((t) => t.current)}::float8[], ${col((t) => t.previous)}::float8[])
-          ON CONFLICT DO NOTHING`;
         // The newest applied observation per entity becomes its state.
         const latest = [...new Map(applied.map((t) => [`${t.observation.tenantId}|${t.observation.kind}|${t.observation.entityId}`, t])).values()];
         const last = <T>(f: (t: (typeof latest)[number]) => T) => latest.map(f);
+        // One statement for both writes: a round trip less in the transaction every batch of observations holds.
         await tx.$executeRaw`
+          WITH recorded AS (
+            INSERT INTO entity_observations (tenant_id, entity_kind, entity_id, event_id, occurred_at, value, previous_value)
+            SELECT * FROM unnest(${col((t) => t.observation.tenantId)}::uuid[], ${col((t) => t.observation.kind)}::text[],
+              ${col((t) => t.observation.entityId)}::text[], ${col((t) => t.observation.eventId)}::text[],
+              ${col((t) => t.occurredAt)}::timestamptz[], ${col((t) => t.current)}::float8[], ${col((t) => t.previous)}::float8[])
+            ON CONFLICT DO NOTHING
+          )
           INSERT INTO entity_states (tenant_id, entity_kind, entity_id, last_event_id, last_occurred_at, last_value)
           SELECT * FROM unnest(${last((t) => t.observation.tenantId)}::uuid[], ${last((t) => t.observation.kind)}::text[],
             ${last((t) => t.observation.entityId)}::text[], ${last((t) => t.observation.eventId)}::text[],
@@ -122,7 +150,8 @@ export class ObservationStore {
             SET last_event_id = EXCLUDED.last_event_id, last_occurred_at = EXCLUDED.last_occurred_at, last_value = EXCLUDED.last_value
             WHERE entity_states.last_occurred_at < EXCLUDED.last_occurred_at`;
       }
-      return transitions;
+      await alongside(outcomes, (text, values) => tx.$executeRawUnsafe(text, ...values));
+      return outcomes;
     });
   }
 }

@@ -98,6 +98,23 @@ describe('the gateway\'s API documents', () => {
     expect(Object.keys(summary.properties).sort()).toEqual(['apiKeys', 'createdAt', 'id', 'name', 'subscriptions']);
   });
 
+  it('documents the evaluation routes ("why did my flow fire?") with every reason code, and keeps them out of the connector', async () => {
+    const document = await get('/v1/openapi.json');
+    const schema = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')];
+    const evaluation = document.paths['/v1/events/{eventId}/evaluation'].get;
+    expect(evaluation.security).toEqual([{ apiKey: [] }]);
+    expect(Object.keys(evaluation.responses)).toEqual(expect.arrayContaining(['200', '404', 'default']));
+    const answer = schema(evaluation.responses['200'].content['application/json'].schema.$ref);
+    expect(Object.keys(answer.properties)).toEqual(expect.arrayContaining(['eventId', 'evaluatedAt', 'entity', 'observation', 'subscriptions']));
+    const reason = answer.properties.subscriptions.items.properties.reason;
+    const code = (reason.anyOf?.find((s: Json) => s.properties) ?? reason).properties.code;
+    expect(code.enum).toEqual(expect.arrayContaining(['parameter_mismatch', 'below_threshold', 'not_rearmed', 'stale_observation', 'duplicate_event', 'created_after_event']));
+    const list = document.paths['/v1/events'].get;
+    expect(list.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['entityId', 'type', 'limit', 'cursor']));
+    const connector = await get('/v1/connector/power-automate.json');
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
+  });
+
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
     const document = await get('/v1/openapi.json');
     expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));

@@ -89,4 +89,8 @@ describe('the Power Automate connector definition', () => {
     expect([...operations.values()].filter((op) => /api.?key|tenant/i.test(op.operationId))).toEqual([]);
     expect(JSON.stringify(connector.definitions)).not.toMatch(/apiKeys|lastUsedAt/);
   });
+
+  it('leaves out the events routes (the evaluation lookup and list, the erasure): diagnostics and GDPR, never a flow\'s action', () => {
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
+  });
 });

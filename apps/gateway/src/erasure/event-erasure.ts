@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@tripline/db';
 import { eraseInOneTransaction, type ErasureStep } from './erasure-transaction';
 
-export type EventDataKind = 'deliveryAttempts' | 'deliveries' | 'entityObservations' | 'refreshRuns' | 'dataSourceStates' | 'segmentStates' | 'measureStates';
+export type EventDataKind =
+  | 'deliveryAttempts'
+  | 'deliveries'
+  | 'entityObservations'
+  | 'eventEvaluations'
+  | 'refreshRuns'
+  | 'dataSourceStates'
+  | 'segmentStates'
+  | 'measureStates';
 
 /**
  * What holds an event's payload, scoped to the tenant ($1) so another tenant's event id erases
@@ -16,6 +24,8 @@ const STEPS: ReadonlyArray<ErasureStep<EventDataKind>> = [
   },
   { kind: 'deliveries', statement: 'DELETE FROM deliveries WHERE tenant_id = $1 AND event_id = $2' },
   { kind: 'entityObservations', statement: 'DELETE FROM entity_observations WHERE tenant_id = $1 AND event_id = $2' },
+  // The record of its evaluation: its values, its status, whom it fired.
+  { kind: 'eventEvaluations', statement: 'DELETE FROM event_evaluations WHERE tenant_id = $1 AND event_id = $2' },
   { kind: 'refreshRuns', statement: 'DELETE FROM refresh_runs WHERE tenant_id = $1 AND event_id = $2' },
   { kind: 'dataSourceStates', statement: 'DELETE FROM data_source_states WHERE tenant_id = $1 AND last_event_id = $2' },
   { kind: 'segmentStates', statement: 'DELETE FROM segment_states WHERE tenant_id = $1 AND last_event_id = $2' },

@@ -11,6 +11,7 @@ export type TenantDataKind =
   | 'triggerSubscriptions'
   | 'entityObservations'
   | 'entityStates'
+  | 'eventEvaluations'
   | 'dataSourceStates'
   | 'segmentStates'
   | 'measureStates'
@@ -34,6 +35,7 @@ const STEPS: ReadonlyArray<ErasureStep<TenantDataKind>> = [
   { kind: 'triggerSubscriptions', statement: 'DELETE FROM trigger_subscriptions WHERE tenant_id = $1' },
   { kind: 'entityObservations', statement: 'DELETE FROM entity_observations WHERE tenant_id = $1' },
   { kind: 'entityStates', statement: 'DELETE FROM entity_states WHERE tenant_id = $1' },
+  { kind: 'eventEvaluations', statement: 'DELETE FROM event_evaluations WHERE tenant_id = $1' },
   // gateway's read model
   { kind: 'dataSourceStates', statement: 'DELETE FROM data_source_states WHERE tenant_id = $1' },
   { kind: 'segmentStates', statement: 'DELETE FROM segment_states WHERE tenant_id = $1' },

@@ -65,23 +65,33 @@ export const AcceptedEvent = z.discriminatedUnion('type', [
 export type AcceptedEvent = z.infer<typeof AcceptedEvent>;
 export type AcceptedEventOf<T extends EventType> = Extract<AcceptedEvent, { type: T }>;
 
-/**
- * The entity an event is about: one entity's events share a partition and so stay in order
- * (a segment's observations must be applied in order for threshold crossing).
- */
-export function eventEntityId(event: EventInput): string {
+/** What an event is about: a data source, a segment, a measure, or a run (refresh, unification). */
+export const EntityKind = z.enum(['dataSource', 'segment', 'measure', 'refresh', 'unification']);
+export type EntityKind = z.infer<typeof EntityKind>;
+
+/** The entity an event is about, by kind and the producer's id (a run's id for runs). */
+export function eventEntity(event: EventInput): { kind: EntityKind; id: string } {
   switch (event.type) {
     case DATASOURCE_REFRESH_COMPLETED:
-      return `dataSource:${event.data.dataSourceId}`;
+      return { kind: 'dataSource', id: event.data.dataSourceId };
     case SEGMENT_REFRESHED:
-      return `segment:${event.data.segmentId}`;
+      return { kind: 'segment', id: event.data.segmentId };
     case MEASURE_REFRESHED:
-      return `measure:${event.data.measureId}`;
+      return { kind: 'measure', id: event.data.measureId };
     case REFRESH_COMPLETED:
-      return `refresh:${event.data.runId}`;
+      return { kind: 'refresh', id: event.data.runId };
     case UNIFICATION_COMPLETED:
-      return `unification:${event.data.runId}`;
+      return { kind: 'unification', id: event.data.runId };
   }
+}
+
+/**
+ * The entity an event is about, qualified by its kind: one entity's events share a partition
+ * and so stay in order (a segment's observations must be applied in order for threshold crossing).
+ */
+export function eventEntityId(event: EventInput): string {
+  const { kind, id } = eventEntity(event);
+  return `${kind}:${id}`;
 }
 
 export function eventPartitionKey(event: AcceptedEvent): string {
