@@ -69,6 +69,12 @@ describe('the Tripline console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: landsOn }).waitFor();
   }
 
+  /** The Set-up page once its reads are answered: the instance URL, and the API keys (or why there are none). */
+  async function setUpShown(page: Page): Promise<void> {
+    await page.getByLabel('Instance URL', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'API keys' }).locator('tbody tr, p:has-text("cannot manage API keys")').first().waitFor();
+  }
+
   const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
   const status = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
   const subscriptionRow = (page: Page, dataSourceId: string): Locator => page.locator('tbody tr').filter({ hasText: dataSourceId });
@@ -253,15 +259,16 @@ describe('the Tripline console in Chromium', () => {
     const renamed = keys.locator('tbody tr').filter({ hasText: 'Finance alerts' });
     await renamed.getByRole('button', { name: 'Rotate Finance alerts' }).click();
     await page.getByRole('dialog', { name: 'Rotate the key Finance alerts?' }).getByRole('button', { name: 'Rotate' }).click();
-    const rotated = keys.getByLabel('API key Finance alerts');
+    const rotated = await keys.getByLabel('API key Finance alerts').inputValue();
     await keys.getByText(`tl_${/^tl_([^_]+)_/.exec(made)?.[1] ?? ''}`).waitFor(); // the old key's row stays, revoked
-    expect(await rotated.inputValue()).not.toBe(made);
+    expect(rotated).not.toBe(made);
     expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': made } })).status).toBe(401);
     const current = keys.locator('tbody tr').filter({ hasText: 'Finance alerts' }).filter({ has: page.getByRole('button', { name: 'Revoke Finance alerts' }) });
     await current.getByRole('button', { name: 'Revoke Finance alerts' }).click();
     await page.getByRole('dialog', { name: 'Revoke the key Finance alerts?' }).getByRole('button', { name: 'Revoke' }).click();
     await status(page, 'Key Finance alerts revoked.');
-    expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': await rotated.inputValue() } })).status).toBe(401);
+    expect(await keys.getByLabel('API key Finance alerts').count()).toBe(0); // a revoked key is no longer offered for copying
+    expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': rotated } })).status).toBe(401);
     await screenshots.take(page, 'api-keys', keys);
   });
 
@@ -301,6 +308,7 @@ describe('the Tripline console in Chromium', () => {
 
     const { apiKey } = await stack.createTenant('console session ends');
     await signIn(page, 'tenant', apiKey, 'Set up Power Automate');
+    await setUpShown(page); // every read of the page answered, before the session ends under it
     // The session ends elsewhere (another tab signs out): the next call is refused, and the page says so.
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'tripline_session');
     const { csrfToken } = await json(await fetch(`${gateway}/v1/console/session`, { headers: { cookie: `tripline_session=${cookie.value}` } }));

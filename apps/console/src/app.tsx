@@ -14,6 +14,7 @@ import type { Route } from './routes';
 type SessionState = ConsoleSession | null | undefined;
 
 export function App() {
+  const route = useRoute();
   const [session, setSession] = useState<SessionState>(undefined);
   const [actingFor, setActingFor] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -78,24 +79,28 @@ export function App() {
       </main>
     );
   }
+  const shown = shownPage(route, session, actingFor);
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to the page
       </a>
-      <Header session={session} actingFor={actingFor} onSignOut={signOut} />
+      <Header session={session} actingFor={actingFor} shown={shown} onSignOut={signOut} />
       <main id="main">
         <ErrorNotice error={error} />
-        <Page session={session} actingFor={actingFor} onActFor={chooseTenant} />
+        <Page route={route} shown={shown} actingFor={actingFor} onActFor={chooseTenant} />
       </main>
     </>
   );
 }
 
-function Page({ session, actingFor, onActFor }: { session: ConsoleSession; actingFor: string | null; onActFor: (tenantId: string) => void }) {
-  const route = useRoute();
-  // An operator acts for one tenant at a time; until one is picked, the tenant routes have no one to answer for.
-  if (session.kind === 'operator' && (route.page === 'tenant' || actingFor === null)) return <TenantPage actingFor={actingFor} onActFor={onActFor} />;
+/** The page shown: the route's, but an operator picks a tenant first (until then the tenant routes have no one to answer for). */
+function shownPage(route: Route, session: ConsoleSession, actingFor: string | null): Route['page'] {
+  return session.kind === 'operator' && (route.page === 'tenant' || actingFor === null) ? 'tenant' : route.page;
+}
+
+function Page({ route, shown, actingFor, onActFor }: { route: Route; shown: Route['page']; actingFor: string | null; onActFor: (tenantId: string) => void }) {
+  if (shown === 'tenant') return <TenantPage actingFor={actingFor} onActFor={onActFor} />;
   switch (route.page) {
     case 'setup':
     case 'tenant':
@@ -116,9 +121,8 @@ function Page({ session, actingFor, onActFor }: { session: ConsoleSession; actin
   }
 }
 
-function Header({ session, actingFor, onSignOut }: { session: ConsoleSession; actingFor: string | null; onSignOut: () => void }) {
-  const route = useRoute();
-  const at = (page: Route['page']) => route.page === page || (page === 'subscriptions' && route.page === 'deliveries');
+function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSession; actingFor: string | null; shown: Route['page']; onSignOut: () => void }) {
+  const at = (page: Route['page']) => shown === page || (page === 'subscriptions' && shown === 'deliveries');
   return (
     <header className="site-header">
       <p className="brand">Tripline</p>

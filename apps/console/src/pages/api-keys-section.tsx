@@ -106,6 +106,7 @@ function ApiKeys() {
                 action.run(async () => {
                   await ok(api.DELETE('/v1/api-keys/{id}', { params: { path: { id: key.id } } }));
                   revokedNow(key.id);
+                  if (issued?.id === key.id) setIssued(null); // no use copying it now
                   return `Key ${key.name} revoked.`;
                 })
               }
