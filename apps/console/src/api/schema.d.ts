@@ -9,7 +9,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["TenantsController_list"];
         put?: never;
         post: operations["TenantsController_create"];
         delete?: never;
@@ -350,6 +350,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EventEvaluationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["EventEvaluationsController_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/console/session": {
         parameters: {
             query?: never;
@@ -361,6 +393,54 @@ export interface paths {
         put?: never;
         post: operations["ConsoleSessionController_signIn"];
         delete: operations["ConsoleSessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch: operations["ApiKeysController_rename"];
+        trace?: never;
+    };
+    "/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ApiKeysController_rotate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -558,6 +638,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        TenantsPageDto_Output: {
+            /** @description Newest first */
+            tenants: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /**
+                 * Format: date-time
+                 * @description When it was made (ISO 8601)
+                 */
+                createdAt: string;
+                /** @description Its active (unrevoked) API keys */
+                apiKeys: number;
+                /** @description Its active subscriptions (not disabled, deleted or awaiting their handshake) */
+                subscriptions: number;
+            }[];
+            nextCursor: string | null;
+        };
         CreateTenantDto: {
             /** @description A name for the tenant (data platform instance) */
             name: string;
@@ -565,7 +663,7 @@ export interface components {
         TenantCreatedDto_Output: {
             /** Format: uuid */
             tenantId: string;
-            /** @description Shown once: only its hash is stored. Send it as X-API-Key. */
+            /** @description Shown once: only its hash is stored. Send it as X-API-Key. Its name is 'default'. */
             apiKey: string;
         };
         TenantErasedDto_Output: {
@@ -585,6 +683,8 @@ export interface components {
                 entityObservations: number;
                 /** @description last values of segments and measures (evaluator) */
                 entityStates: number;
+                /** @description the record of each evaluated event: its values and whom it fired (evaluator) */
+                eventEvaluations: number;
                 /** @description read model: data sources (gateway) */
                 dataSourceStates: number;
                 /** @description read model: segments */
@@ -1254,6 +1354,8 @@ export interface components {
                 deliveries: number;
                 /** @description its observation of a segment or measure */
                 entityObservations: number;
+                /** @description the record of its evaluation (0 or 1) */
+                eventEvaluations: number;
                 /** @description the run it reported, in the read model */
                 refreshRuns: number;
                 /** @description read-model rows it was the latest event of */
@@ -1263,6 +1365,174 @@ export interface components {
                 /** @description read-model rows it was the latest event of */
                 measureStates: number;
             };
+        };
+        EvaluatedEventsPageDto_Output: {
+            /** @description Newest evaluation first */
+            events: {
+                eventId: string;
+                /** @enum {string} */
+                type: "datasource.refresh.completed" | "segment.refreshed" | "measure.refreshed" | "refresh.completed" | "unification.completed";
+                occurredAt: string;
+                evaluatedAt: string;
+                /** @description What the event is about: a data source, a segment, a measure, or a run (refresh, unification) by its run id */
+                entity: {
+                    /** @enum {string} */
+                    kind: "dataSource" | "segment" | "measure" | "refresh" | "unification";
+                    id: string;
+                };
+                /** @enum {string|null} */
+                trigger: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled" | null;
+                /** @description How many subscriptions it fired */
+                fired: number;
+            }[];
+            /** @description Pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+        };
+        EventEvaluationDto_Output: {
+            eventId: string;
+            /** @enum {string} */
+            type: "datasource.refresh.completed" | "segment.refreshed" | "measure.refreshed" | "refresh.completed" | "unification.completed";
+            /** @description When it happened, in UTC */
+            occurredAt: string;
+            /** @description When the evaluator matched it (its first evaluation, when it was evaluated again) */
+            evaluatedAt: string;
+            /** @description What the event is about: a data source, a segment, a measure, or a run (refresh, unification) by its run id */
+            entity: {
+                /** @enum {string} */
+                kind: "dataSource" | "segment" | "measure" | "refresh" | "unification";
+                id: string;
+            };
+            /**
+             * @description The trigger it was matched for; null: none can fire (a refresh still retrying, a partial refresh)
+             * @enum {string|null}
+             */
+            trigger: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled" | null;
+            /** @description The refresh's or run's status */
+            status: string | null;
+            /**
+             * @description Refreshes: how the run was started
+             * @enum {string|null}
+             */
+            runTrigger: "scheduled" | "manual" | null;
+            /**
+             * @description Refreshes: full or partial
+             * @enum {string|null}
+             */
+            scope: "full" | "partial" | null;
+            /** @description Segments and measures: what the observation did; null for other events */
+            observation: {
+                /**
+                 * @description first: the baseline; applied; replayed: its event was applied before (a redelivery), its transition is the one it made then; stale: older than the last applied; same-instant: as old as it
+                 * @enum {string}
+                 */
+                outcome: "first" | "applied" | "replayed" | "stale" | "same-instant";
+                /** @description The value it was compared with (the last applied, for stale and same-instant); null for a first */
+                previous: number | null;
+                /** @description When that value was observed, when known */
+                previousAt: string | null;
+                /** @description The event's value */
+                value: number;
+                /** @description Older than the last applied: not applied, fires nothing */
+                stale: boolean;
+                /** @description Another event observed the same instant (same-instant), or this event was applied before (replayed) */
+                duplicate: boolean;
+            } | null;
+            /** @description The tenant's subscriptions to the triggers of this event type: those it fired first, then the others (deleted ones only when deleted in the 30 days before the event, or after it) */
+            subscriptions: {
+                /** Format: uuid */
+                subscriptionId: string;
+                /** @enum {string} */
+                trigger: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled";
+                /**
+                 * @description Its status now
+                 * @enum {string}
+                 */
+                status: "active" | "pending_validation" | "disabled" | "deleted";
+                /** @description Whether this event made a delivery to it */
+                fired: boolean;
+                /**
+                 * Format: uuid
+                 * @description The delivery (its webhook-id; GET /v1/subscriptions/{id}/deliveries lists it with its attempts): the one it fired, or for duplicate_event the one the first report fired; null otherwise
+                 */
+                deliveryId: string | null;
+                /** @description Why it did not fire; null when it fired */
+                reason: {
+                    /**
+                     * @description Why it did not fire:
+                     *
+                     *     - `created_after_event`: The subscription was made after the event was evaluated.
+                     *     - `subscription_deleted`: The subscription was deleted before the event was evaluated.
+                     *     - `subscription_disabled`: The subscription was disabled (its callback answered 404/410, failed too long, or never answered the handshake) before the event was evaluated.
+                     *     - `pending_validation`: The subscription was waiting for its callback to answer the validation handshake.
+                     *     - `inactive_at_event`: The subscription was not active in the evaluator when the event was evaluated (changed since, or made or enabled as it was evaluated).
+                     *     - `parameter_mismatch`: The event is about another entity than the subscription's (another data source, segment or measure).
+                     *     - `refresh_retrying`: The refresh ended "retrying": the platform is trying again, so it has not failed.
+                     *     - `status_mismatch`: The refresh ended in a status this trigger does not fire on (a success for the failed trigger, a failure for the succeeded one).
+                     *     - `partial_refresh`: The run was a partial refresh; the trigger fires for full refreshes only.
+                     *     - `not_scheduled_run`: The run was started by hand, and the subscription fires for scheduled runs only (includeManual false).
+                     *     - `first_observation`: The first value seen of the segment or measure: the baseline, which fires nothing.
+                     *     - `below_threshold`: The new value is not above the threshold (equal is not above).
+                     *     - `not_rearmed`: The value was above the threshold already: it fires again only after going back to or below it.
+                     *     - `stale_observation`: The observation is older than the last one applied, so it was not applied.
+                     *     - `duplicate_event`: The same observation instant, or the same run, was already reported by another event: it fires once.
+                     * @enum {string}
+                     */
+                    code: "created_after_event" | "subscription_deleted" | "subscription_disabled" | "pending_validation" | "inactive_at_event" | "parameter_mismatch" | "refresh_retrying" | "status_mismatch" | "partial_refresh" | "not_scheduled_run" | "first_observation" | "below_threshold" | "not_rearmed" | "stale_observation" | "duplicate_event";
+                    /** @description The reason in a sentence, naming the values; it may change, the code does not */
+                    message: string;
+                    /** @description parameter_mismatch: the parameter that did not match (dataSourceId, segmentId, measureId) */
+                    parameter?: string;
+                    /** @description parameter_mismatch: the subscription's value */
+                    expected?: string;
+                    /** @description parameter_mismatch: the event's */
+                    actual?: string;
+                    /** @description refresh_retrying, status_mismatch: how the refresh ended */
+                    status?: string;
+                    /** @description status_mismatch: the statuses the trigger fires on */
+                    statuses?: string[];
+                    /** @description partial_refresh, not_scheduled_run, duplicate_event (a run): the run */
+                    runId?: string;
+                    /** @description not_scheduled_run: how the run was started (manual) */
+                    runTrigger?: string;
+                    /** @description not_scheduled_run: the subscription's includeManual */
+                    includeManual?: boolean;
+                    /** @description below_threshold, not_rearmed, stale_observation, duplicate_event: the value the new one was compared with (the last applied, for stale and duplicate ones) */
+                    previous?: number | null;
+                    /** @description stale_observation, duplicate_event: when the last applied value was observed */
+                    previousAt?: string;
+                    /** @description below_threshold, not_rearmed, first_observation, stale_observation, duplicate_event: the event's value */
+                    value?: number;
+                    /** @description below_threshold, not_rearmed: the subscription's threshold */
+                    threshold?: number;
+                    /** @description stale_observation, duplicate_event: when the event says it was observed */
+                    occurredAt?: string;
+                    /** @description duplicate_event (a run): the event that reported the run first, and fired */
+                    firstEventId?: string;
+                    /** @description duplicate_event (a run): when that event was evaluated */
+                    firstEvaluatedAt?: string;
+                    /** @description created_after_event, subscription_deleted, subscription_disabled, inactive_at_event: when this event was evaluated */
+                    evaluatedAt?: string;
+                    /** @description created_after_event: when the subscription was made */
+                    createdAt?: string;
+                    /** @description subscription_deleted: when it was deleted */
+                    deletedAt?: string;
+                    /** @description subscription_disabled: when it was disabled */
+                    disabledAt?: string;
+                    /** @description subscription_disabled: why */
+                    disabledReason?: string | null;
+                    /** @description pending_validation: since when it has been waiting */
+                    since?: string;
+                    /**
+                     * @description inactive_at_event: its status now
+                     * @enum {string}
+                     */
+                    subscriptionStatus?: "active" | "pending_validation" | "disabled" | "deleted";
+                    /** @description inactive_at_event: its last change */
+                    changedAt?: string;
+                } | null;
+            }[];
+            /** @description More subscriptions than one answer lists (1000) */
+            subscriptionsTruncated: boolean;
         };
         /** @description Exactly one of apiKey (a tenant signs in) and adminToken (an operator signs in) */
         SignInDto: {
@@ -1291,6 +1561,81 @@ export interface components {
              */
             expiresAt: string;
         };
+        ApiKeysPageDto_Output: {
+            /** @description Newest first, revoked ones included (revokedAt set) */
+            apiKeys: {
+                /**
+                 * Format: uuid
+                 * @description The id of the key (not the key: it cannot be shown again)
+                 */
+                id: string;
+                /** @description The tenant's name for it */
+                name: string;
+                /** @description What follows tl_ in the key: tells keys apart at a glance, and authenticates nothing */
+                prefix: string;
+                /**
+                 * Format: date-time
+                 * @description When it was made (ISO 8601)
+                 */
+                createdAt: string;
+                /**
+                 * Format: date-time
+                 * @description When it was revoked; null while it works
+                 */
+                revokedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description When it last authenticated a request, on the gateway or ingestion, to within a minute; null if never
+                 */
+                lastUsedAt: string | null;
+            }[];
+            nextCursor: string | null;
+        };
+        NameApiKeyDto: {
+            /** @description The tenant's name for the key (1-100 printable characters, trimmed), e.g. the system that sends it */
+            name: string;
+        };
+        /** @description A new API key, shown once */
+        ApiKeyIssuedDto_Output: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description When it was made (ISO 8601)
+             */
+            createdAt: string;
+            /** @description The key, shown this once: only its hash is stored. Send it as X-API-Key. */
+            apiKey: string;
+        };
+        /** @description An API key as its tenant sees it: never the key, nor its hash */
+        ApiKeyDto_Output: {
+            /**
+             * Format: uuid
+             * @description The id of the key (not the key: it cannot be shown again)
+             */
+            id: string;
+            /** @description The tenant's name for it */
+            name: string;
+            /** @description What follows tl_ in the key: tells keys apart at a glance, and authenticates nothing */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description When it was made (ISO 8601)
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it was revoked; null while it works
+             */
+            revokedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it last authenticated a request, on the gateway or ingestion, to within a minute; null if never
+             */
+            lastUsedAt: string | null;
+        };
         /** @description This gateway as the console sets up a connector for it */
         ConsoleInstanceDto_Output: {
             /** @description The address flow makers give a Power Automate connection as its Instance URL: TRIPLINE_PUBLIC_URL, else the address the console was opened at; no trailing slash */
@@ -1312,6 +1657,8 @@ export interface components {
              *     - `forbidden` (403): The caller is known, but this request is not allowed.
              *     - `not_found` (404): No such route, or no such resource for this tenant (another tenant's ids answer the same).
              *     - `subscription_limit_reached` (409): The tenant has as many subscriptions as it may (REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT); delete one first.
+             *     - `api_key_limit_reached` (409): The tenant has as many active API keys as it may (20); revoke one first.
+             *     - `last_api_key` (409): Revoking this key would leave the tenant without an active API key, locked out; rotate it instead, or create another key first.
              *     - `payload_too_large` (413): The request body is over the service's body size limit.
              *     - `event_too_large` (413): Ingestion: an event is over INGEST_MAX_EVENT_BYTES as published; `issues` names it, `limit` gives the limit. Final: split it.
              *     - `rate_limited` (429): Over the tenant's request budget, or this address sent too many wrong admin tokens; Retry-After says when to come back.
@@ -1319,7 +1666,7 @@ export interface components {
              *     - `unavailable` (503): Kafka or Postgres is unreachable, or the registry or dispatcher did not answer in time; retry the request.
              * @enum {string}
              */
-            error: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "subscription_limit_reached" | "payload_too_large" | "event_too_large" | "rate_limited" | "internal" | "unavailable";
+            error: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "subscription_limit_reached" | "api_key_limit_reached" | "last_api_key" | "payload_too_large" | "event_too_large" | "rate_limited" | "internal" | "unavailable";
             /** @description What went wrong, for a person to read; it may change */
             message: string;
             /** @description validation_failed and event_too_large: each bad field, by its path in the request (events[2].data.status) */
@@ -1339,6 +1686,40 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    TenantsController_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-500) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenants, newest first, with their active API keys and subscriptions counted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantsPageDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     TenantsController_create: {
         parameters: {
             query?: never;
@@ -2133,6 +2514,84 @@ export interface operations {
             };
         };
     };
+    EventEvaluationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-500) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only events about this entity: a data source, segment or measure id, or a run id */
+                entityId?: string;
+                /** @description Only events of this type */
+                type?: "datasource.refresh.completed" | "segment.refreshed" | "measure.refreshed" | "refresh.completed" | "unification.completed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's evaluated events, newest evaluation first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluatedEventsPageDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    EventEvaluationsController_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Which subscriptions the event fired, and why each other one did not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventEvaluationDto_Output"];
+                };
+            };
+            /** @description No evaluation of this event for the caller's tenant: unknown, another tenant's, not evaluated yet, or past retention */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ConsoleSessionController_current: {
         parameters: {
             query?: never;
@@ -2213,6 +2672,168 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiKeysController_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-500) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's API keys, newest first, revoked ones included */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeysPageDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description The new key, shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyIssuedDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or it was already): refused from now on here, within 10 s everywhere; console sessions opened with it end */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiKeysController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description The key, renamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApiKeysController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key, shown this once; the old one is revoked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyIssuedDto_Output"];
+                };
             };
             /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
             default: {

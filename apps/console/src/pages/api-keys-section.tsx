@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, ok } from '../api/client';
-import { API_KEYS_DOCUMENTED, type ApiKey, type IssuedApiKey } from '../api/pending-paths';
+import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyField } from '../components/copy-field';
@@ -8,19 +8,15 @@ import { ErrorNotice } from '../components/error-notice';
 import { formatTime } from '../format';
 import { usePaged } from '../paged';
 
+type ApiKey = components['schemas']['ApiKeyDto_Output'];
+type IssuedApiKey = components['schemas']['ApiKeyIssuedDto_Output'];
+
 /** The set-up page's API keys: a connection signs in with one; each flow maker can have their own. */
 export function ApiKeysSection() {
   return (
     <section aria-labelledby="keys-heading" className="card">
       <h2 id="keys-heading">API keys</h2>
-      {API_KEYS_DOCUMENTED ? (
-        <ApiKeys />
-      ) : (
-        <p>
-          This gateway cannot manage API keys from the console yet (it has no <code>/v1/api-keys</code> routes). Until it can, a connection signs in with the key given when the
-          operator created the tenant.
-        </p>
-      )}
+      <ApiKeys />
     </section>
   );
 }

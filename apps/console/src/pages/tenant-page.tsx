@@ -1,6 +1,5 @@
 import { type FormEvent, useState } from 'react';
 import { api, ok } from '../api/client';
-import { TENANT_LIST_DOCUMENTED } from '../api/pending-paths';
 import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { CopyField } from '../components/copy-field';
@@ -29,7 +28,7 @@ export function TenantPage({ actingFor, onActFor }: { actingFor: string | null; 
           )}
         </p>
       </PageHeading>
-      {TENANT_LIST_DOCUMENTED && <TenantList onActFor={onActFor} />}
+      <TenantList onActFor={onActFor} />
       <ChooseTenant onActFor={onActFor} />
       <CreateTenant onActFor={onActFor} />
     </>
@@ -104,7 +103,6 @@ function ChooseTenant({ onActFor }: { onActFor: (tenantId: string) => void }) {
   return (
     <section aria-labelledby="choose-heading" className="card">
       <h2 id="choose-heading">Act for a tenant</h2>
-      {!TENANT_LIST_DOCUMENTED && <p className="hint">This gateway does not list its tenants yet: type the id of one (the tenantId its creation answered).</p>}
       <form onSubmit={choose} className="inline-form">
         <label htmlFor="tenant-id">Tenant id</label>
         <input id="tenant-id" required spellCheck={false} value={tenantId} onChange={(e) => setTenantId(e.target.value)} placeholder="00000000-0000-0000-0000-000000000000" />
