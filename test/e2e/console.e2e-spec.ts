@@ -236,7 +236,7 @@ describe('the Tripline console in Chromium', () => {
     expect((await fetch(`${gateway}/v1/subscriptions/${kept.id}`, { headers: { 'x-api-key': apiKey } })).status).toBe(404);
   });
 
-  it('manages API keys on the Set-up page: made and shown once, renamed, rotated, revoked', async () => {
+  it('manages API keys on the Set-up page: made and shown once, renamed, rotated, revoked; rotating its own key signs the console in again', async () => {
     const { apiKey } = await stack.createTenant('console keys');
     const page = await openSignedOut(DESKTOP);
     await signIn(page, 'tenant', apiKey, 'Set up Power Automate');
@@ -264,7 +264,19 @@ describe('the Tripline console in Chromium', () => {
     await status(page, 'Key Finance alerts revoked.');
     expect(await keys.getByLabel('API key Finance alerts').count()).toBe(0); // a revoked key is no longer offered for copying
     expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': rotated } })).status).toBe(401);
+
+    // Rotating the key this session was opened with ends the session: the console signs in again with the new key.
+    browser.expectError({ text: /status of 401/, url: /\/v1\/console\/session$/ });
+    const signedInWith = keys.locator('tbody tr').filter({ has: page.getByRole('button', { name: 'Rotate default' }) });
+    await signedInWith.getByRole('button', { name: 'Rotate default' }).click();
+    await page.getByRole('dialog', { name: 'Rotate the key default?' }).getByRole('button', { name: 'Rotate' }).click();
+    await status(page, 'the console signed in again with the new one');
+    const newDefault = await keys.getByLabel('API key default').inputValue();
+    expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': apiKey } })).status).toBe(401);
+    expect((await fetch(`${gateway}/v1/subscriptions`, { headers: { 'x-api-key': newDefault } })).status).toBe(200);
     await screenshots.take(page, 'api-keys', keys);
+    await nav(page, 'Subscriptions'); // still signed in
+    await page.getByText('No subscriptions yet').waitFor();
   });
 
   it('reads the subscriptions a page at a time, never all at once', async () => {

@@ -26,6 +26,11 @@ export function App() {
     setActingFor(null);
     setSession(next);
   };
+  /** The same tenant, signed in again (with its rotated key): the page stays as it is. */
+  const renewed = (next: ConsoleSession) => {
+    holdSession(next.csrfToken);
+    setSession(next);
+  };
   const signedOut = (why: string | null) => {
     holdSession(null);
     setActingFor(null);
@@ -88,7 +93,7 @@ export function App() {
       <Header session={session} actingFor={actingFor} shown={shown} onSignOut={signOut} />
       <main id="main">
         <ErrorNotice error={error} />
-        <Page route={route} shown={shown} actingFor={actingFor} onActFor={chooseTenant} />
+        <Page route={route} shown={shown} actingFor={actingFor} onActFor={chooseTenant} onSessionRenewed={renewed} />
       </main>
     </>
   );
@@ -99,12 +104,13 @@ function shownPage(route: Route, session: ConsoleSession, actingFor: string | nu
   return session.kind === 'operator' && (route.page === 'tenant' || actingFor === null) ? 'tenant' : route.page;
 }
 
-function Page({ route, shown, actingFor, onActFor }: { route: Route; shown: Route['page']; actingFor: string | null; onActFor: (tenantId: string) => void }) {
+function Page(props: { route: Route; shown: Route['page']; actingFor: string | null; onActFor: (tenantId: string) => void; onSessionRenewed: (session: ConsoleSession) => void }) {
+  const { route, shown, actingFor, onActFor } = props;
   if (shown === 'tenant') return <TenantPage actingFor={actingFor} onActFor={onActFor} />;
   switch (route.page) {
     case 'setup':
     case 'tenant':
-      return <SetupPage />;
+      return <SetupPage onSessionRenewed={props.onSessionRenewed} />;
     case 'subscriptions':
       return <SubscriptionsPage />;
     case 'deliveries':

@@ -11,17 +11,31 @@ import { usePaged } from '../paged';
 type ApiKey = components['schemas']['ApiKeyDto_Output'];
 type IssuedApiKey = components['schemas']['ApiKeyIssuedDto_Output'];
 
+type Renewed = (session: components['schemas']['ConsoleSessionDto_Output']) => void;
+
 /** The set-up page's API keys: a connection signs in with one; each flow maker can have their own. */
-export function ApiKeysSection() {
+export function ApiKeysSection({ onSessionRenewed }: { onSessionRenewed: Renewed }) {
   return (
     <section aria-labelledby="keys-heading" className="card">
       <h2 id="keys-heading">API keys</h2>
-      <ApiKeys />
+      <ApiKeys onSessionRenewed={onSessionRenewed} />
     </section>
   );
 }
 
-function ApiKeys() {
+/**
+ * Rotating the key this console session was opened with ends the session (the old key is
+ * revoked at once); the rotate answer holds the new key, so the console signs in again with it,
+ * as it would have been typed, rather than sending the user back to the sign-in page.
+ */
+async function renewIfEnded(rotated: IssuedApiKey, onSessionRenewed: Renewed): Promise<boolean> {
+  const { response } = await api.GET('/v1/console/session');
+  if (response.status !== 401) return false;
+  onSessionRenewed(await ok(api.POST('/v1/console/session', { body: { apiKey: rotated.apiKey } })));
+  return true;
+}
+
+function ApiKeys({ onSessionRenewed }: { onSessionRenewed: Renewed }) {
   const keys = usePaged(async (cursor) => {
     const page = await ok(api.GET('/v1/api-keys', { params: { query: { limit: 50, cursor } } }));
     return { items: page.apiKeys, nextCursor: page.nextCursor };
@@ -29,9 +43,8 @@ function ApiKeys() {
   const [issued, setIssued] = useState<IssuedApiKey | null>(null);
   const action = useAction();
 
-  // Each change updates the list from its own answer, with no read after it: rotating or revoking
-  // the key this session signed in with ends the session, and a read would sign the page out
-  // before the new key, shown only now, could be copied.
+  // Each change updates the list from its own answer, with no read after it: revoking the key
+  // this session signed in with ends the session, and a read would sign the page out at once.
   const revokedNow = (id: string) => keys.setItems((items) => items.map((k) => (k.id === id ? { ...k, revokedAt: new Date().toISOString() } : k)));
   const issue = (made: IssuedApiKey) => {
     setIssued(made);
@@ -54,7 +67,7 @@ function ApiKeys() {
       {issued && (
         <div className="notice notice-done">
           <p role="status">
-            Key <strong>{issued.name}</strong> made. Copy it now: it is not shown again. (If it replaced the key you signed in with, your next step asks you to sign in again.)
+            Key <strong>{issued.name}</strong> made. Copy it now: it is not shown again.
           </p>
           <CopyField label={`API key ${issued.name}`} value={issued.apiKey} />
         </div>
@@ -95,7 +108,8 @@ function ApiKeys() {
                   const rotated = await ok(api.POST('/v1/api-keys/{id}/rotate', { params: { path: { id: key.id } } }));
                   revokedNow(key.id);
                   issue(rotated);
-                  return null;
+                  const renewed = await renewIfEnded(rotated, onSessionRenewed);
+                  return renewed ? `You were signed in with the key ${key.name}: the console signed in again with the new one.` : null;
                 })
               }
               onRevoke={() =>
@@ -183,7 +197,7 @@ function KeyRow(props: { apiKey: ApiKey; busy: boolean; onRename: (name: string)
               Rename
             </button>
             <ConfirmButton label="Rotate" accessibleLabel={`Rotate ${key.name}`} question={`Rotate the key ${key.name}?`} confirm="Rotate" onConfirm={() => void props.onRotate()} disabled={props.busy}>
-              <p>A new key with the same name replaces it, and the old one stops working at once: connections signed in with it must be given the new one. If you signed in with it, you are signed out.</p>
+              <p>A new key with the same name replaces it, and the old one stops working at once: connections signed in with it must be given the new one. If you signed in with it, the console signs in again with the new one.</p>
             </ConfirmButton>
             <ConfirmButton label="Revoke" accessibleLabel={`Revoke ${key.name}`} question={`Revoke the key ${key.name}?`} confirm="Revoke" onConfirm={() => void props.onRevoke()} disabled={props.busy}>
               <p>Every connection and console session signed in with it stops working at once. If you signed in with it, you are signed out.</p>

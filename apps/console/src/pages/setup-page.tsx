@@ -6,6 +6,7 @@ import { CopyField } from '../components/copy-field';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
 import { ApiKeysSection } from './api-keys-section';
+import type { ConsoleSession } from './sign-in-page';
 
 type Instance = components['schemas']['ConsoleInstanceDto_Output'];
 
@@ -16,7 +17,7 @@ export const CONNECTOR_PACKAGE_PATH = '/v1/connector/power-automate.zip';
  * Admin → Export destinations → Power Automate → Set up: connecting flows to this instance,
  * step by step, with its own address filled in, and the API keys a connection signs in with.
  */
-export function SetupPage() {
+export function SetupPage({ onSessionRenewed }: { onSessionRenewed: (session: ConsoleSession) => void }) {
   const [instance, setInstance] = useState<Instance | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -67,7 +68,7 @@ export function SetupPage() {
           </p>
         </li>
       </ol>
-      <ApiKeysSection />
+      <ApiKeysSection onSessionRenewed={onSessionRenewed} />
     </>
   );
 }
