@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { apiError, asApiError, type ApiError } from './api/api-error';
+import { apiError, asApiError, type ApiError, unreachable } from './api/api-error';
 import { actFor, api, heldCsrfToken, holdSession, ok, onSessionEnded } from './api/client';
 import { ErrorNotice } from './components/error-notice';
 import { Link, navigate, useRoute } from './navigation';
@@ -47,7 +47,7 @@ export function App() {
         else if (response.status === 401) signedOut(null);
         else setError(apiError(response.status, body));
       },
-      (failure: unknown) => setError(asApiError(failure)),
+      (failure: unknown) => setError(unreachable(failure)),
     );
   }, []);
 
@@ -57,7 +57,8 @@ export function App() {
       await ok(api.DELETE('/v1/console/session', { params: { header: { 'X-CSRF-Token': heldCsrfToken() ?? '' } } }));
     } catch (failure) {
       // Already ended on the server is as good as ended now; anything else, say so and stay.
-      if (!(asApiError(failure).status === 401)) return setError(asApiError(failure));
+      const refused = asApiError(failure);
+      if (refused.status !== 401) return setError(refused);
     }
     signedOut('Signed out.');
     // Whoever signs in next starts at the beginning (a session that expired keeps its page instead, to come back to).

@@ -11,7 +11,7 @@ import type { ConsoleSession } from './sign-in-page';
 type Instance = components['schemas']['ConsoleInstanceDto_Output'];
 
 /** The connector package, as the gateway serves it (apps/gateway/src/connector). */
-export const CONNECTOR_PACKAGE_PATH = '/v1/connector/power-automate.zip';
+const CONNECTOR_PACKAGE_PATH = '/v1/connector/power-automate.zip';
 
 /**
  * Admin → Export destinations → Power Automate → Set up: connecting flows to this instance,
