@@ -45,7 +45,8 @@ COPY apps ./apps
 COPY bench ./bench
 
 # The client is generated into libs/db/src/generated and compiled with the rest into
-# dist/libs/db/src/generated; at runtime it needs only @prisma/client (a dependency).
+# dist/libs/db/src/generated; at runtime it needs only @prisma/client (a dependency). The build
+# also bundles the console (apps/console, with Vite) into dist/console, which the gateway serves.
 # libs/testing is test-only (no app imports it), so it stays out of the image.
 RUN node scripts/prisma-generate.mjs \
  && node scripts/build.mjs \

@@ -1,6 +1,8 @@
 // Compiles apps/ and libs/ (TypeScript, decorators with metadata) to dist/ with SWC, rewriting
 // the @tripline/* path aliases to relative requires, so `node dist/apps/<app>/src/main.js` runs
-// with nothing but node_modules. Type checking is `npm run typecheck`'s job, not this one's.
+// with nothing but node_modules; and bundles the console (apps/console, a React app) with Vite
+// into dist/console, which the gateway serves. Type checking is `npm run typecheck`'s job, not
+// this one's.
 import { readFile, readdir, mkdir, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,11 +12,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { swcOptions } = require('./swc-options.cjs');
 
+/** Bundled by Vite, not compiled file by file: it runs in the browser. */
+const CONSOLE = path.join(root, 'apps/console');
+
 async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') yield* sources(full);
+      if (entry.name !== 'node_modules' && full !== CONSOLE) yield* sources(full);
     } else if (entry.name.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
       yield full;
     }
@@ -44,6 +49,16 @@ export async function build({ log = console.log } = {}) {
   }
   await Promise.all(jobs);
   log(`built ${count} files into dist/`);
+  await buildConsole(log);
+}
+
+/** The console, with its Vite config (apps/console/vite.config.mjs), into dist/console. */
+async function buildConsole(log) {
+  const vite = await import('vite');
+  // The config is plain ESM: loaded as it is, rather than bundled into a temporary file under node_modules.
+  const output = await vite.build({ configFile: path.join(CONSOLE, 'vite.config.mjs'), configLoader: 'native', logLevel: 'warn' });
+  const files = (Array.isArray(output) ? output : [output]).flatMap((result) => result.output ?? []);
+  log(`built the console (${files.length} files) into dist/console/`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

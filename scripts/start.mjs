@@ -1,6 +1,6 @@
 // `npm start`: the whole stack on this machine. Installs what is missing, starts a Kafka broker
 // unless KAFKA_BROKERS names one, creates and migrates the database, starts the five services,
-// and waits until each is ready. Ctrl-C stops everything it started.
+// and waits until each is ready, then names the console's URL to open. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,11 +116,12 @@ async function main() {
   const portOf = (name, port) => process.env[`${name.toUpperCase()}_PORT`] ?? port;
   await Promise.all(children.map(({ name, port, child }) => waitReady(`http://127.0.0.1:${portOf(name, port)}`, child, name)));
   log('');
+  log(`\x1b[1mconsole     http://localhost:${portOf('gateway', 3000)}/\x1b[0m   <- open this one (served by the gateway)`);
   log(`gateway     http://127.0.0.1:${portOf('gateway', 3000)}   (tenants, subscriptions)`);
   log(`ingestion   http://127.0.0.1:${portOf('ingestion', 3001)}   (POST /v1/events)`);
   log(`kafka       ${env.KAFKA_BROKERS}   (ingest topic ${'tripline.ingest.v1'})`);
   log(`postgres    ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
-  log(admin.file ? `admin token in ${path.relative(root, admin.file)}  (export TRIPLINE_ADMIN_TOKEN=$(cat .tripline/admin-token))` : 'admin token: TRIPLINE_ADMIN_TOKEN from your environment');
+  log(admin.file ? `admin token in ${path.relative(root, admin.file)}  (export TRIPLINE_ADMIN_TOKEN=$(cat .tripline/admin-token); the console's operator sign-in takes it too)` : 'admin token: TRIPLINE_ADMIN_TOKEN from your environment');
   log(`callbacks allowed to ${env.TRIPLINE_CALLBACK_ALLOWLIST} besides public addresses (TRIPLINE_CALLBACK_ALLOWLIST)`);
   log('\x1b[32mTripline is ready.\x1b[0m Ctrl-C stops everything.');
 }

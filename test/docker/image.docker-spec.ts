@@ -35,10 +35,10 @@ describe('the Docker image', () => {
     expect(size).toBeLessThanOrEqual(MAX_IMAGE_BYTES);
   });
 
-  it('holds what the services run and no build tools: no Prisma CLI or studio, no TypeScript, no tests', async () => {
+  it('holds what the services run (the console\'s bundle too) and no build tools: no Prisma CLI or studio, no TypeScript, no tests', async () => {
     const listing = await run([image, 'sh', '-c', 'ls node_modules node_modules/@prisma dist dist/libs']);
     const entries = listing.split(/\s+/);
-    for (const present of ['@nestjs', 'kafkajs', 'client', 'adapter-pg', 'apps', 'db']) expect(entries).toContain(present);
+    for (const present of ['@nestjs', 'kafkajs', 'client', 'adapter-pg', 'apps', 'console', 'db']) expect(entries).toContain(present);
     for (const absent of ['prisma', 'typescript', 'studio-core', 'dev', 'jest', 'testing', 'bench']) expect(entries).not.toContain(absent);
   });
 

@@ -10,9 +10,11 @@ export const GatewayEnv = z.object({
   TRIPLINE_ADMIN_TOKEN: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
   /**
    * Where connectors reach the gateway (scheme, host, optional path): the host of the Power
-   * Automate connector definition. In production, the public https URL.
+   * Automate connector definition. In production, the public https URL. Unset, the connector and
+   * each subscription's Location use DEFAULT_PUBLIC_URL (publicUrl()), and the console's set-up
+   * page the address the console was opened at, a better guess than a loopback default.
    */
-  TRIPLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).default('http://127.0.0.1:3000'),
+  TRIPLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).optional(),
   /** Opens signing secrets to show them once (shared with the registry and the dispatcher). */
   TRIPLINE_SECRETS_KEY: secretsKey,
   /** CIDR ranges callback URLs may point at besides public addresses (checked at subscribe time too). */
@@ -57,5 +59,12 @@ export const GatewayEnv = z.object({
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 export const GATEWAY_ENV = Symbol('GATEWAY_ENV');
+
+export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/** TRIPLINE_PUBLIC_URL, or its default when unset. */
+export function publicUrl(env: Pick<GatewayEnv, 'TRIPLINE_PUBLIC_URL'>): string {
+  return env.TRIPLINE_PUBLIC_URL ?? DEFAULT_PUBLIC_URL;
+}
 
 export const loadGatewayEnv = (env = process.env) => loadEnv('gateway', GatewayEnv, env);

@@ -12,6 +12,7 @@ import { TenantListing } from './admin/tenant-listing';
 import { TenantProvisioning } from './admin/tenant-provisioning';
 import { TenantsController } from './admin/tenants.controller';
 import { ConnectorController } from './connector/connector.controller';
+import { ConsoleInstanceController } from './console-app/console-instance.controller';
 import { ConsoleSessionCredential } from './console-session/console-session-credential';
 import { ConsoleSessionController } from './console-session/console-session.controller';
 import { ConsoleSessionGuard } from './console-session/console-session.guard';
@@ -62,6 +63,7 @@ export function gatewayModule(env: GatewayEnv) {
       EventEvaluationsController,
       ConsoleSessionController,
       ApiKeysController,
+      ConsoleInstanceController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },

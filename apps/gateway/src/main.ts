@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { runService } from '@tripline/service';
 import { loadGatewayEnv } from './gateway.env';
 import { publishOpenApi } from './api-docs/openapi';
+import { builtConsoleDir, serveConsole } from './console-app/console-assets';
 import { gatewayModule } from './gateway.module';
 
 void runService('gateway', () => {
@@ -13,6 +14,9 @@ void runService('gateway', () => {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT,
     trustProxy: env.TRIPLINE_TRUST_PROXY,
-    configure: publishOpenApi,
+    configure: (app) => {
+      publishOpenApi(app);
+      serveConsole(app, builtConsoleDir());
+    },
   };
 });

@@ -14,3 +14,4 @@ export * from './test-stack';
 export * from './hostile-arbitraries';
 export * from './infra-choice';
 export * from './metrics-scrape';
+export * from './browser';

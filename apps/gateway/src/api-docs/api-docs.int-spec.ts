@@ -3,6 +3,7 @@ import { ERROR_CATALOGUE, ErrorBody, TRIGGER_NAMES } from '@tripline/contracts';
 import { isolatedNamespace, json, startInProcess, type Json, type RunningService } from '@tripline/testing';
 import { loadGatewayEnv } from '../gateway.env';
 import { gatewayModule } from '../gateway.module';
+import { buildOpenApiOffline } from './offline-openapi';
 import { publishOpenApi } from './openapi';
 
 describe('the gateway\'s API documents', () => {
@@ -44,6 +45,10 @@ describe('the gateway\'s API documents', () => {
     expect(Object.keys(operationsWebhook).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(operationsWebhook.put.responses)).toEqual(expect.arrayContaining(['200', '201', 'default']));
     expect(operationsWebhook.put.requestBody.content['application/json'].schema).toBeDefined();
+  });
+
+  it("is the document built without a server, which the console's API types are generated from", async () => {
+    expect(await get('/v1/openapi.json')).toEqual(JSON.parse(JSON.stringify(await buildOpenApiOffline())));
   });
 
   it("documents the console's session routes with their schemas, the cookie as a security scheme", async () => {

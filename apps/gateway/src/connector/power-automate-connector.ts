@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
+import { GATEWAY_ENV, publicUrl, type GatewayEnv } from '../gateway.env';
 import { buildConnectorDefinition } from './connector-definition';
 import { buildConnectorPackage, zipConnectorPackage } from './connector-package';
 
@@ -11,7 +11,7 @@ export class PowerAutomateConnector {
   private zipped: Buffer | undefined;
 
   constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
-    this.publicUrl = new URL(env.TRIPLINE_PUBLIC_URL);
+    this.publicUrl = new URL(publicUrl(env));
     this.built = buildConnectorDefinition(this.publicUrl);
   }
 

@@ -4,7 +4,7 @@ import { HttpError } from '@tripline/service';
 import { TenantSession, type SessionTenant } from '@tripline/tenancy';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
+import { GATEWAY_ENV, publicUrl, type GatewayEnv } from '../gateway.env';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions';
 import { isOwnOrigin, originOf } from './same-origin';
 import { sessionCookieValue } from './session-cookie';
@@ -36,7 +36,7 @@ export class ConsoleSessionCredential extends TenantSession {
     @Inject(GATEWAY_ENV) env: Pick<GatewayEnv, 'TRIPLINE_PUBLIC_URL'>,
   ) {
     super();
-    this.publicOrigin = originOf(env.TRIPLINE_PUBLIC_URL);
+    this.publicOrigin = originOf(publicUrl(env));
   }
 
   /**

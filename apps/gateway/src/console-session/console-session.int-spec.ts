@@ -288,6 +288,17 @@ describe('console sessions, against the real Postgres', () => {
     });
   });
 
+  it("tells either kind of session this gateway's public URL, for the console's set-up page, and no one without a session", async () => {
+    const tenant = await newTenant('Setting up Power Automate');
+    for (const signed of [await signIn({ apiKey: tenant.apiKey }), await signIn({ adminToken: ADMIN_TOKEN })]) {
+      const res = await call('GET', '/v1/console/instance', { cookie: signed.cookie });
+      expect(res.status).toBe(200);
+      expect(await json(res)).toEqual({ publicUrl: PUBLIC_URL, publicUrlSource: 'configured' });
+    }
+    await refused(await call('GET', '/v1/console/instance'), 401, 'unauthorized');
+    await refused(await call('GET', '/v1/console/instance', { key: tenant.apiKey }), 401, 'unauthorized');
+  });
+
   it("spends a tenant's rate limit with its session as with its key; an operator's acting for it spends none", async () => {
     const tenant = await newTenant('Rate limited');
     const signed = await signIn({ apiKey: tenant.apiKey });

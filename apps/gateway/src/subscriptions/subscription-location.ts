@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
+import { GATEWAY_ENV, publicUrl, type GatewayEnv } from '../gateway.env';
 
 /**
  * The absolute URL of a subscription, for the subscribe answer's Location: the flow platform
@@ -12,7 +12,7 @@ export class SubscriptionLocation {
   private readonly base: URL;
 
   constructor(@Inject(GATEWAY_ENV) env: GatewayEnv) {
-    const base = new URL(env.TRIPLINE_PUBLIC_URL);
+    const base = new URL(publicUrl(env));
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     base.search = '';
     base.hash = '';

@@ -1,0 +1,62 @@
+import { callbackHost, disabledFirst, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
+
+describe('what the console shows of the API', () => {
+  it('shows only the host of a callback URL: never its path, query or signature', () => {
+    expect(callbackHost('https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=REDACTED&sig=REDACTED')).toBe(
+      'prod-12.westeurope.logic.azure.com',
+    );
+    expect(callbackHost('http://127.0.0.1:4000/flows/teams-alert')).toBe('127.0.0.1:4000');
+    expect(callbackHost('https://REDACTED:REDACTED@hooks.example.com/x')).toBe('hooks.example.com');
+    expect(callbackHost('not a url')).toBe('unknown host');
+  });
+
+  it("lists a subscription's trigger parameters, not its own fields", () => {
+    const subscription = {
+      id: 'a1',
+      trigger: 'segment-threshold-crossed',
+      callbackUrl: 'https://x.example/',
+      status: 'active',
+      disabledReason: null,
+      createdAt: '2026-11-26T10:00:00Z',
+      updatedAt: '2026-11-26T10:00:00Z',
+      segmentId: 'vip',
+      threshold: 1000,
+      includeManual: false,
+      dataSourceId: null,
+    };
+    expect(subscriptionParameters(subscription)).toEqual([
+      ['segmentId', 'vip'],
+      ['threshold', '1000'],
+      ['includeManual', 'false'],
+    ]);
+  });
+
+  it('puts disabled subscriptions first, keeping the order of each kind', () => {
+    const subscriptions = [
+      { id: '1', status: 'active' },
+      { id: '2', status: 'disabled' },
+      { id: '3', status: 'pending_validation' },
+      { id: '4', status: 'disabled' },
+    ];
+    expect(disabledFirst(subscriptions).map((s) => s.id)).toEqual(['2', '4', '1', '3']);
+  });
+
+  it('writes times and durations in one unambiguous shape', () => {
+    const at = new Date(2026, 10, 26, 9, 5, 7);
+    expect(formatTime(at.toISOString())).toBe('2026-11-26 09:05:07');
+    expect(formatTime(null)).toBe('—');
+    expect(formatTime('yesterday')).toBe('yesterday');
+    expect(formatDuration(87)).toBe('87 ms');
+    expect(formatDuration(1234)).toBe('1.23 s');
+    expect(formatDuration(15_000)).toBe('15.0 s');
+  });
+
+  it('turns a datetime-local value into the instant the API takes, and back', () => {
+    const now = new Date(2026, 10, 26, 12, 30);
+    const value = localInputHoursBefore(2, now);
+    expect(value).toBe('2026-11-26T10:30');
+    expect(instantFromLocalInput(value)).toBe(new Date(2026, 10, 26, 10, 30).toISOString());
+    expect(instantFromLocalInput('')).toBeNull();
+    expect(instantFromLocalInput('soon')).toBeNull();
+  });
+});

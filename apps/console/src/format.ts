@@ -1,0 +1,57 @@
+// How the pages show what the API answers. Pure, so the rules (no callback URL shown whole,
+// disabled subscriptions first) have tests of their own.
+
+/** The fields every subscription has; any other field is one of its trigger's parameters. */
+const SUBSCRIPTION_FIELDS = new Set(['id', 'trigger', 'callbackUrl', 'status', 'disabledReason', 'createdAt', 'updatedAt']);
+
+/**
+ * Only the host of a callback URL. The API already redacts its query values, but the path can
+ * carry a flow's id and the query its signature (`sig=`, which starts the flow): the console
+ * never shows, copies or links more than where the callbacks go.
+ */
+export function callbackHost(callbackUrl: string): string {
+  try {
+    return new URL(callbackUrl).host || 'unknown host';
+  } catch {
+    return 'unknown host';
+  }
+}
+
+/** A subscription's trigger parameters, in the order the API gave them. */
+export function subscriptionParameters(subscription: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(subscription)
+    .filter(([name, value]) => !SUBSCRIPTION_FIELDS.has(name) && value !== null && value !== undefined)
+    .map(([name, value]) => [name, String(value)]);
+}
+
+/** Disabled subscriptions first (they need someone), the rest as the API listed them. */
+export function disabledFirst<T extends { status: string }>(subscriptions: readonly T[]): T[] {
+  return [...subscriptions.filter((s) => s.status === 'disabled'), ...subscriptions.filter((s) => s.status !== 'disabled')];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A time in the browser's time zone, to the second, in one unambiguous shape: 2026-11-26 10:00:00. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** An `<input type="datetime-local">` value (the browser's local time) as the ISO 8601 instant the API takes; null when empty or not a time. */
+export function instantFromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : at.toISOString();
+}
+
+/** `<input type="datetime-local">`'s value for an instant some hours before `now`, in local time. */
+export function localInputHoursBefore(hours: number, now = new Date()): string {
+  const at = new Date(now.getTime() - hours * 3_600_000);
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
