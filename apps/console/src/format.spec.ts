@@ -60,3 +60,16 @@ describe('what the console shows of the API', () => {
     expect(instantFromLocalInput('soon')).toBeNull();
   });
 });
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [1023, '1023 bytes'],
+    [1536, '1.5 KiB'],
+    [65536, '64 KiB'],
+    [3 * 1024 * 1024, '3.0 MiB'],
+  ])('%d is %s', (bytes, shown) => {
+    expect(formatBytes(bytes)).toBe(shown);
+  });
+});

@@ -6,6 +6,7 @@ describe("the console's routes", () => {
     ['/setup', { page: 'setup' }],
     ['/subscriptions/', { page: 'subscriptions' }],
     ['/tenant', { page: 'tenant' }],
+    ['/operations', { page: 'operations' }],
     ['/subscriptions/6f1c0b1e-8a43-4b8e-9a51-3c2f3f0b9a10/deliveries', { page: 'deliveries', subscriptionId: '6f1c0b1e-8a43-4b8e-9a51-3c2f3f0b9a10' }],
     ['/nowhere', { page: 'not-found', path: '/nowhere' }],
   ])('%s is %j', (path, route) => {
@@ -13,6 +14,6 @@ describe("the console's routes", () => {
   });
 
   it('gives each page back its path', () => {
-    for (const path of ['/setup', '/subscriptions', '/tenant', '/subscriptions/a%2Fb/deliveries']) expect(pathOf(routeOf(path))).toBe(path);
+    for (const path of ['/setup', '/subscriptions', '/tenant', '/operations', '/subscriptions/a%2Fb/deliveries']) expect(pathOf(routeOf(path))).toBe(path);
   });
 });

@@ -4,6 +4,7 @@ export type Route =
   | { page: 'subscriptions' }
   | { page: 'deliveries'; subscriptionId: string }
   | { page: 'tenant' }
+  | { page: 'operations' }
   | { page: 'not-found'; path: string };
 
 export function routeOf(pathname: string): Route {
@@ -11,6 +12,7 @@ export function routeOf(pathname: string): Route {
   if (path === '/' || path === '/setup') return { page: 'setup' };
   if (path === '/subscriptions') return { page: 'subscriptions' };
   if (path === '/tenant') return { page: 'tenant' };
+  if (path === '/operations') return { page: 'operations' };
   const deliveries = /^\/subscriptions\/([^/]+)\/deliveries$/.exec(path);
   if (deliveries) return { page: 'deliveries', subscriptionId: decodeURIComponent(deliveries[1]) };
   return { page: 'not-found', path: pathname };
@@ -24,6 +26,8 @@ export function pathOf(route: Route): string {
       return '/subscriptions';
     case 'tenant':
       return '/tenant';
+    case 'operations':
+      return '/operations';
     case 'deliveries':
       return `/subscriptions/${encodeURIComponent(route.subscriptionId)}/deliveries`;
     case 'not-found':

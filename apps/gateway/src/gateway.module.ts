@@ -40,6 +40,12 @@ import { EventEvaluationQueries } from './event-evaluations/event-evaluation-que
 import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { DeadLetterReplay } from './dead-letters/dead-letter-replay';
+import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { DeadLettersConsumer } from './dead-letters/dead-letters.consumer';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ServiceReadiness } from './services/service-readiness';
+import { ServicesController } from './services/services.controller';
 
 export function gatewayModule(env: GatewayEnv) {
   @Module({
@@ -64,6 +70,9 @@ export function gatewayModule(env: GatewayEnv) {
       ConsoleSessionController,
       ApiKeysController,
       ConsoleInstanceController,
+      DeadLettersConsumer,
+      DeadLettersController,
+      ServicesController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
@@ -91,6 +100,9 @@ export function gatewayModule(env: GatewayEnv) {
       TenantErasure,
       EventErasure,
       EventEvaluationQueries,
+      DeadLetterStore,
+      DeadLetterReplay,
+      ServiceReadiness,
     ],
   })
   class GatewayModule {}
