@@ -1,4 +1,4 @@
-import { callbackHost, disabledFirst, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
+import { callbackHost, disabledFirst, formatBytes, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
 
 describe('what the console shows of the API', () => {
   it('shows only the host of a callback URL: never its path, query or signature', () => {

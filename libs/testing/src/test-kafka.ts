@@ -50,7 +50,7 @@ export class TestKafka {
   }
 
   /** Bytes as they are (not text): what a producer in any language, or a broken one, may send. */
-  async publishBytes(topic: TopicId, messages: Array<{ key?: string; value: Buffer }>): Promise<void> {
+  async publishBytes(topic: TopicId, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
       await this.producer.connect();

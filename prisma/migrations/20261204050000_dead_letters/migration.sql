@@ -25,6 +25,8 @@ CREATE TABLE "dead_letters" (
     "payload" BYTEA,
     "payload_bytes" INTEGER NOT NULL,
     "payload_truncated" BOOLEAN NOT NULL,
+    -- Its headers ([{key, value}], as text), sent again with it by a replay.
+    "headers" JSONB NOT NULL DEFAULT '[]',
     "failed_at" TIMESTAMPTZ(3) NOT NULL,
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "replayed_at" TIMESTAMPTZ(3),

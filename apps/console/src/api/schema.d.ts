@@ -1735,6 +1735,11 @@ export interface components {
                     /** @description Only the first 64 KiB were kept: it cannot be replayed */
                     truncated: boolean;
                 };
+                /** @description Its headers, as text: a replay sends them again */
+                headers: {
+                    key: string;
+                    value: string;
+                }[];
                 /**
                  * Format: date-time
                  * @description When it was dead-lettered

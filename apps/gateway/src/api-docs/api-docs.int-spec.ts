@@ -120,6 +120,19 @@ describe('the gateway\'s API documents', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
   });
 
+  it("documents the operators' routes (dead letters, their replay, the services' readiness) for the admin token, and keeps them out of the connector", async () => {
+    const document = await get('/v1/openapi.json');
+    const list = document.paths['/v1/admin/dead-letters'].get;
+    expect(list.security).toEqual([{ adminToken: [] }]);
+    expect(list.parameters.map((p: Json) => p.name).sort()).toEqual(['cursor', 'limit', 'reason', 'source', 'tenantId']);
+    const replay = document.paths['/v1/admin/dead-letters/{id}/replay'].post;
+    expect(replay.security).toEqual([{ adminToken: [] }]);
+    expect(Object.keys(replay.responses)).toEqual(expect.arrayContaining(['200', 'default']));
+    expect(document.paths['/v1/admin/services'].get.security).toEqual([{ adminToken: [] }]);
+    const connector = await get('/v1/connector/power-automate.json');
+    expect(Object.keys(connector.paths).filter((path) => /dead-letters|\/admin\/services/.test(path))).toEqual([]);
+  });
+
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
     const document = await get('/v1/openapi.json');
     expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));

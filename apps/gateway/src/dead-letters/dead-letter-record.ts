@@ -62,6 +62,8 @@ export function deadLetterRecord(position: LetterPosition, letter: DeadLetter): 
     issues: letter.issues.map((i) => ({ path: storable(i.path), message: storable(i.message) })),
     source: { ...letter.source, topic: storable(letter.source.topic), consumerGroup: storable(letter.source.consumerGroup) },
     key: letter.key === null ? null : storable(letter.key),
+    // jsonb holds no NUL either; a header value with one is left out rather than altered.
+    headers: letter.headers.filter((h) => !`${h.key}${h.value}`.includes('\u0000')),
   };
   return { id: deadLetterId(position), position, tenantId: tenantNamedBy(letter), letter: text, payload: payloadBytes(letter) };
 }

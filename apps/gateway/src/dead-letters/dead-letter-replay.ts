@@ -5,6 +5,16 @@ import type { z } from 'zod';
 import type { DeadLetterReplayed } from './dead-letter.dtos';
 import { DeadLetterStore, type StoredDeadLetter } from './dead-letter-store';
 
+/** Headers as Kafka takes them: a key given twice keeps both values, in order. */
+export function kafkaHeaders(headers: Array<{ key: string; value: string }>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const { key, value } of headers) {
+    const seen = out[key];
+    out[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return out;
+}
+
 /** Why a dead letter cannot be put back as it was; null when it can. */
 export function notReplayable(letter: Pick<StoredDeadLetter, 'payload' | 'payloadTruncated' | 'payloadBytes' | 'sourceTopic'>, replayable: (topic: string) => boolean): string | null {
   if (letter.payloadTruncated) return `only the first ${letter.payload?.length ?? 0} of its ${letter.payloadBytes} bytes were kept: republishing them would send another message`;
@@ -17,8 +27,8 @@ export function notReplayable(letter: Pick<StoredDeadLetter, 'payload' | 'payloa
 /**
  * Puts a dead letter's original message back on its source topic, once an operator fixed what
  * refused it (created the unknown tenant, deployed the consumer that knows the new field), and
- * records when. Its key and bytes go as they were, so it lands on its partition and is judged
- * afresh; the dead letter carries no headers, so none go (a replay starts a trace of its own).
+ * records when. Its key, bytes and headers go as they were, so it lands on its partition and is
+ * judged afresh (with its `traceparent`, in the trace it was first sent in).
  *
  * A second replay needs `force`: the consumer handles the message again, and not every
  * consumer's effect is idempotent across time (a refresh request asks the platform again, a
@@ -46,7 +56,7 @@ export class DeadLetterReplay {
           `this dead letter was replayed at ${letter.replayedAt.toISOString()}; replaying it again hands its consumer the same message a second time: send {"force": true} if that is meant`,
         );
       }
-      const landed = await this.publisher.republish(letter.sourceTopic, { key: letter.key, value: letter.payload as Buffer });
+      const landed = await this.publisher.republish(letter.sourceTopic, { key: letter.key, value: letter.payload as Buffer, headers: kafkaHeaders(letter.headers) });
       const replayedAt = new Date();
       return {
         replayedAt,

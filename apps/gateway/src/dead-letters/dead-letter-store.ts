@@ -18,6 +18,7 @@ export interface StoredDeadLetter {
   payload: Buffer | null;
   payloadBytes: number;
   payloadTruncated: boolean;
+  headers: Array<{ key: string; value: string }>;
   failedAt: Date;
   receivedAt: Date;
   replayedAt: Date | null;
@@ -35,7 +36,7 @@ export interface DeadLetterFilter {
 }
 
 const COLUMNS = `id, tenant_id, reason, issues, source_topic, source_partition, source_offset::text AS source_offset, consumer_group,
-  message_key, payload, payload_bytes, payload_truncated, failed_at, received_at, replayed_at, replay_count`;
+  message_key, payload, payload_bytes, payload_truncated, headers, failed_at, received_at, replayed_at, replay_count`;
 
 interface Row {
   id: string;
@@ -50,6 +51,7 @@ interface Row {
   payload: Buffer | null;
   payload_bytes: number;
   payload_truncated: boolean;
+  headers: Array<{ key: string; value: string }>;
   failed_at: Date;
   received_at: Date;
   replayed_at: Date | null;
@@ -69,6 +71,7 @@ const fromRow = (r: Row): StoredDeadLetter => ({
   payload: r.payload,
   payloadBytes: r.payload_bytes,
   payloadTruncated: r.payload_truncated,
+  headers: r.headers,
   failedAt: r.failed_at,
   receivedAt: r.received_at,
   replayedAt: r.replayed_at,
@@ -90,9 +93,9 @@ export class DeadLetterStore {
     const col = <T>(f: (r: DeadLetterRecord) => T) => records.map(f);
     const { rowCount } = await this.prisma.pool.query(
       `INSERT INTO dead_letters (id, letter_topic, letter_partition, letter_offset, tenant_id, reason, issues, source_topic, source_partition,
-                                 source_offset, consumer_group, message_key, payload, payload_bytes, payload_truncated, failed_at)
+                                 source_offset, consumer_group, message_key, payload, payload_bytes, payload_truncated, headers, failed_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[], $5::uuid[], $6::text[], $7::jsonb[], $8::text[], $9::int[],
-                            $10::bigint[], $11::text[], $12::text[], $13::bytea[], $14::int[], $15::boolean[], $16::timestamptz[])
+                            $10::bigint[], $11::text[], $12::text[], $13::bytea[], $14::int[], $15::boolean[], $16::jsonb[], $17::timestamptz[])
        ON CONFLICT DO NOTHING`,
       [
         col((r) => r.id),
@@ -110,6 +113,7 @@ export class DeadLetterStore {
         col((r) => r.payload),
         col((r) => r.letter.payloadBytes),
         col((r) => r.letter.payloadTruncated),
+        col((r) => JSON.stringify(r.letter.headers)),
         col((r) => r.letter.failedAt),
       ],
     );

@@ -33,6 +33,7 @@ export const DeadLetterView = z
         truncated: z.boolean().describe('Only the first 64 KiB were kept: it cannot be replayed'),
       })
       .describe("The dead message's value"),
+    headers: z.array(z.object({ key: z.string(), value: z.string() })).describe('Its headers, as text: a replay sends them again'),
     failedAt: z.iso.datetime().describe('When it was dead-lettered'),
     receivedAt: z.iso.datetime().describe('When the gateway stored it'),
     replayedAt: z.iso.datetime().nullable().describe('When it was last replayed'),

@@ -80,6 +80,7 @@ export class DeadLettersController {
         bytes: letter.payloadBytes,
         truncated: letter.payloadTruncated,
       },
+      headers: letter.headers,
       failedAt: letter.failedAt.toISOString(),
       receivedAt: letter.receivedAt.toISOString(),
       replayedAt: letter.replayedAt?.toISOString() ?? null,

@@ -71,8 +71,9 @@ describe('dead letters and service readiness (gateway, real Kafka and Postgres)'
   it('lists a malformed message with its reason and bytes, and replays it to its source topic (once, unless forced)', async () => {
     const key = `tenant:${randomUUID()}`;
     const value = '{"id": "evt-broken", "type": "datasource.refresh.completed", ';
+    const headers = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'x-producer': 'crm-sync' };
     // The gateway's own read model consumes the events topic: it dead-letters what is not JSON.
-    await kafka.publishRaw('events', [{ key, value }]);
+    await kafka.publishBytes('events', [{ key, value: Buffer.from(value), headers }]);
     const source = 'tripline.events.v1';
     const [letter] = await until('the dead letter listed', async () => {
       const found = (await list({ source, reason: 'NOT JSON' })).deadLetters.filter((l) => l.key === key);
@@ -84,6 +85,10 @@ describe('dead letters and service readiness (gateway, real Kafka and Postgres)'
       source: { topic: kafka.topicName('events'), partition: expect.any(Number), offset: expect.any(String), consumerGroup: `${namespace}tripline-gateway.read-model` },
       key,
       payload: { base64: Buffer.from(value).toString('base64'), text: value, bytes: Buffer.byteLength(value), truncated: false },
+      headers: [
+        { key: 'traceparent', value: headers.traceparent },
+        { key: 'x-producer', value: 'crm-sync' },
+      ],
       replayedAt: null,
       replayCount: 0,
       replayable: true,
@@ -97,9 +102,9 @@ describe('dead letters and service readiness (gateway, real Kafka and Postgres)'
     expect(replayed.status).toBe(200);
     const answer = await json(replayed);
     expect(answer).toMatchObject({ id: letter.id, replayCount: 1, republished: { topic: kafka.topicName('events'), key, bytes: Buffer.byteLength(value) } });
-    // It arrived on its source topic, as it was.
+    // It arrived on its source topic, as it was, headers included.
     const onTopic = (await kafka.readAll('events')).find((r) => r.partition === answer.republished.partition && r.offset === answer.republished.offset);
-    expect(onTopic).toMatchObject({ key, value });
+    expect(onTopic).toMatchObject({ key, value, headers });
     // Its cause was not fixed: the read model refuses it again, a new dead letter of the same bytes.
     await until('the replayed message dead-lettered again', async () => ((await list({ source })).deadLetters.filter((l) => l.key === key).length === 2 ? true : undefined));
 
