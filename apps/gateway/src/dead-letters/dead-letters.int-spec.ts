@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DeadLetter } from '@tripline/contracts';
 import { loadGatewayEnv } from '../gateway.env';
+import { deadLetterRecord } from './dead-letter-record';
+import { DeadLetterStore } from './dead-letter-store';
 import { gatewayModule } from '../gateway.module';
 
 const ADMIN_TOKEN = 'dead-letters-test-admin-token-0123456789';
@@ -143,9 +146,10 @@ describe('dead letters and service readiness (gateway, real Kafka and Postgres)'
     );
     const raw = (await kafka.readAll('deadLetters')).find((r) => r.partition === record.letter_partition && r.offset === record.letter_offset);
     expect(raw).toBeDefined();
-    await gateway.app.get((await import('./dead-letter-store')).DeadLetterStore).store([
-      (await import('./dead-letter-record')).deadLetterRecord({ topic: record.letter_topic, partition: record.letter_partition, offset: record.letter_offset }, JSON.parse(raw?.value ?? '')),
-    ]);
+    const stored = await gateway.app
+      .get(DeadLetterStore)
+      .store([deadLetterRecord({ topic: record.letter_topic, partition: record.letter_partition, offset: record.letter_offset }, DeadLetter.parse(JSON.parse(raw?.value ?? '')))]);
+    expect(stored).toBe(0);
     const [{ n: after }] = await query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
     expect(after).toBe(before);
   });

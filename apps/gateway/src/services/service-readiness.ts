@@ -109,7 +109,7 @@ export function failing(checks: Record<string, boolean> | null): string | null {
 
 function describe(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') return `no answer within ${PROBE_TIMEOUT_MS} ms`;
+  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT' || e.code === 'UND_ERR_ABORTED') return `no answer within ${PROBE_TIMEOUT_MS} ms`;
   const code = e.code ?? e.cause?.code;
   const message = e.cause?.message ?? e.message ?? String(error);
   return code && !message.includes(code) ? `${code}: ${message}` : message;
