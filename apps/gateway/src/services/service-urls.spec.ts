@@ -1,3 +1,5 @@
+import { InvalidEnvironmentError } from '@tripline/config';
+import { loadGatewayEnv } from '../gateway.env';
 import { DEFAULT_SERVICE_URLS, serviceUrls } from './service-urls';
 
 describe('TRIPLINE_SERVICE_URLS', () => {
@@ -25,5 +27,18 @@ describe('TRIPLINE_SERVICE_URLS', () => {
     const parsed = serviceUrls.safeParse(raw);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0].message).toMatch(message);
+  });
+});
+
+describe('the gateway boot with TRIPLINE_SERVICE_URLS', () => {
+  const required = { TRIPLINE_ADMIN_TOKEN: 'gateway-env-admin-token-0123', TRIPLINE_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') };
+
+  it('fails fast, naming the variable and the entry', () => {
+    expect(() => loadGatewayEnv({ ...required, TRIPLINE_SERVICE_URLS: 'registry=http://a:1,registry=http://b:2' })).toThrow(InvalidEnvironmentError);
+    expect(() => loadGatewayEnv({ ...required, TRIPLINE_SERVICE_URLS: 'registry=http://a:1,registry=http://b:2' })).toThrow('TRIPLINE_SERVICE_URLS: registry is given twice');
+  });
+
+  it('starts with the local stack when it is unset', () => {
+    expect(loadGatewayEnv(required).TRIPLINE_SERVICE_URLS).toEqual(DEFAULT_SERVICE_URLS);
   });
 });
