@@ -231,7 +231,7 @@ describe('the Tripline console in Chromium', () => {
     await screenshots.take(page, tag === 'desktop' ? 'operations' : 'operations-phone');
     if (tag === 'desktop') await screenshots.take(page, 'dead-letters', letters);
     // Nothing wider than the screen (the nav's four links, a long topic name, the bytes): no sideways scrolling.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     // Replayed after a confirmation that says what goes where; it arrives on the ingest topic again.
     expect(await onIngest()).toHaveLength(1);

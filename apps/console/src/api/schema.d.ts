@@ -1799,7 +1799,7 @@ export interface components {
                  * @enum {string}
                  */
                 status: "up" | "down" | "unreachable";
-                /** @description Its readiness checks, as it reported them */
+                /** @description Its readiness checks, as it reported them: name → passed */
                 checks: {
                     [key: string]: boolean;
                 } | null;

@@ -12,7 +12,7 @@ export const ServicesAnswer = z.object({
       name: z.enum(SERVICE_NAMES),
       url: z.string().describe("Where its readiness was asked (the gateway: 'this instance', the one answering)"),
       status: z.enum(['up', 'down', 'unreachable']).describe('up: ready; down: it answered, not ready; unreachable: no answer in time'),
-      checks: z.record(z.string(), z.boolean()).nullable().describe('Its readiness checks, as it reported them'),
+      checks: z.object({}).catchall(z.boolean()).nullable().describe('Its readiness checks, as it reported them: name → passed'),
       detail: z.string().nullable().describe('The failing checks, the status code, or why it could not be reached'),
       latencyMs: z.number().int().min(0),
       checkedAt: z.iso.datetime(),
