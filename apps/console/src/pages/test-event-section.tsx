@@ -5,6 +5,7 @@ import type { components } from '../api/schema';
 import { ErrorNotice } from '../components/error-notice';
 import { Verdicts } from '../components/verdicts';
 import { EVENT_TYPES, type Evaluation, type EventType, firedSummary } from '../evaluation';
+import { formatTime } from '../format';
 import { Link } from '../navigation';
 
 type Sent = components['schemas']['TestEventSentDto_Output'];
@@ -133,13 +134,16 @@ function TestEventForm({ busy, onSend }: { busy: boolean; onSend: (request: Test
   return (
     <form className="stacked-form" onSubmit={submit} aria-label="Test event">
       <label htmlFor="test-event-type">Event type</label>
-      <select id="test-event-type" value={type} onChange={(e) => choose(e.target.value as EventType)}>
+      <select id="test-event-type" value={type} onChange={(e) => choose(e.target.value as EventType)} aria-describedby="test-event-type-hint">
         {EVENT_TYPES.map((t) => (
           <option key={t.type} value={t.type}>
-            {t.type}: {t.label.toLowerCase()}
+            {t.type}
           </option>
         ))}
       </select>
+      <p className="hint" id="test-event-type-hint">
+        {EVENT_TYPES.find((t) => t.type === type)?.label}.
+      </p>
       <label htmlFor="test-event-entity">{choice.entity} (optional)</label>
       <input id="test-event-entity" value={entityId} onChange={(e) => setEntityId(e.target.value)} spellCheck={false} aria-describedby="test-event-entity-hint" />
       <p className="hint" id="test-event-entity-hint">
@@ -217,7 +221,10 @@ function TestRunOutcome({ run }: { run: TestRun }) {
         <div className="test-outcome">
           <p role="status" className={fired ? 'summary summary-fired' : 'summary summary-none'}>
             <span aria-hidden="true">{fired ? '✓ ' : '✗ '}</span>
-            Test event <code>{run.sent.eventId}</code> evaluated. {firedSummary(run.evaluation)}
+            {firedSummary(run.evaluation)}
+          </p>
+          <p className="hint">
+            Test event <code className="event-id">{run.sent.eventId}</code>, evaluated {formatTime(run.evaluation.evaluatedAt)}.
           </p>
           <Verdicts verdicts={run.evaluation.subscriptions} />
           <p>
