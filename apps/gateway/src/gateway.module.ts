@@ -40,6 +40,7 @@ import { EventEvaluationQueries } from './event-evaluations/event-evaluation-que
 import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { TestEventsController } from './test-events/test-events.controller';
 
 export function gatewayModule(env: GatewayEnv) {
   @Module({
@@ -64,6 +65,7 @@ export function gatewayModule(env: GatewayEnv) {
       ConsoleSessionController,
       ApiKeysController,
       ConsoleInstanceController,
+      TestEventsController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
