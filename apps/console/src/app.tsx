@@ -4,6 +4,8 @@ import { actFor, api, heldCsrfToken, holdSession, ok, onSessionEnded } from './a
 import { ErrorNotice } from './components/error-notice';
 import { Link, navigate, useRoute } from './navigation';
 import { DeliveriesPage } from './pages/deliveries-page';
+import { EventPage } from './pages/event-page';
+import { EventsPage } from './pages/events-page';
 import { OperationsPage } from './pages/operations-page';
 import { SetupPage } from './pages/setup-page';
 import { type ConsoleSession, SignInPage } from './pages/sign-in-page';
@@ -122,6 +124,10 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
       return <SubscriptionsPage />;
     case 'deliveries':
       return <DeliveriesPage key={route.subscriptionId} subscriptionId={route.subscriptionId} />;
+    case 'events':
+      return <EventsPage search={route.search} />;
+    case 'event':
+      return <EventPage key={route.eventId} eventId={route.eventId} />;
     case 'operations':
       return (
         <>
@@ -142,7 +148,7 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
 }
 
 function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSession; actingFor: string | null; shown: Route['page']; onSignOut: () => void }) {
-  const at = (page: Route['page']) => shown === page || (page === 'subscriptions' && shown === 'deliveries');
+  const at = (page: Route['page']) => shown === page || (page === 'subscriptions' && shown === 'deliveries') || (page === 'events' && shown === 'event');
   return (
     <header className="site-header">
       <p className="brand">Tripline</p>
@@ -156,6 +162,11 @@ function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSess
           <li>
             <Link to={{ page: 'subscriptions' }} current={at('subscriptions')}>
               Subscriptions
+            </Link>
+          </li>
+          <li>
+            <Link to={{ page: 'events', search: {} }} current={at('events')}>
+              Events
             </Link>
           </li>
           {session.kind === 'operator' && (

@@ -14,14 +14,17 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+/** Where the address bar is: the path and its query string (the Events page's search lives there). */
+const here = () => window.location.pathname + window.location.search;
+
 export function navigate(route: Route, { replace = false } = {}): void {
   const path = pathOf(route);
-  if (path !== window.location.pathname) window.history[replace ? 'replaceState' : 'pushState'](null, '', path);
+  if (path !== here()) window.history[replace ? 'replaceState' : 'pushState'](null, '', path);
   for (const listener of listeners) listener();
 }
 
 export function useRoute(): Route {
-  return routeOf(useSyncExternalStore(subscribe, () => window.location.pathname));
+  return routeOf(useSyncExternalStore(subscribe, here));
 }
 
 export function Link({ to, children, current, className }: { to: Route; children: ReactNode; current?: boolean; className?: string }) {

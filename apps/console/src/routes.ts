@@ -3,20 +3,50 @@ export type Route =
   | { page: 'setup' }
   | { page: 'subscriptions' }
   | { page: 'deliveries'; subscriptionId: string }
+  | { page: 'events'; search: EventSearch }
+  | { page: 'event'; eventId: string }
   | { page: 'tenant' }
   | { page: 'operations' }
   | { page: 'not-found'; path: string };
 
-export function routeOf(pathname: string): Route {
+/** The Events page's filters, kept in its query string: a search can be bookmarked, and Back from an event comes back to it. */
+export interface EventSearch {
+  entityId?: string;
+  type?: string;
+}
+
+/** A path as the address bar has it, with its query string (`/events?entityId=crm`). */
+export function routeOf(location: string): Route {
+  const mark = location.indexOf('?');
+  const [pathname, query] = mark < 0 ? [location, ''] : [location.slice(0, mark), location.slice(mark + 1)];
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/setup') return { page: 'setup' };
   if (path === '/subscriptions') return { page: 'subscriptions' };
   if (path === '/tenant') return { page: 'tenant' };
   if (path === '/operations') return { page: 'operations' };
+  if (path === '/events') return { page: 'events', search: searchOf(new URLSearchParams(query)) };
   const deliveries = /^\/subscriptions\/([^/]+)\/deliveries$/.exec(path);
   if (deliveries) return { page: 'deliveries', subscriptionId: decodeURIComponent(deliveries[1]) };
-  return { page: 'not-found', path: pathname };
+  const event = /^\/events\/([^/]+)$/.exec(path);
+  if (event) return { page: 'event', eventId: decodeURIComponent(event[1]) };
+  return { page: 'not-found', path: location };
 }
+
+function searchOf(query: URLSearchParams): EventSearch {
+  const search: EventSearch = {};
+  const entityId = query.get('entityId')?.trim();
+  const type = query.get('type');
+  if (entityId) search.entityId = entityId;
+  if (type) search.type = type;
+  return search;
+}
+
+/**
+ * An id as one path segment. Dots too are escaped: the gateway serves the console's page only
+ * for a path whose last segment has no dot (anything else is a file), so /events/evt.1 would not
+ * reload, while /events/evt%2E1 does.
+ */
+const segment = (id: string) => encodeURIComponent(id).replace(/\./g, '%2E');
 
 export function pathOf(route: Route): string {
   switch (route.page) {
@@ -29,7 +59,16 @@ export function pathOf(route: Route): string {
     case 'operations':
       return '/operations';
     case 'deliveries':
-      return `/subscriptions/${encodeURIComponent(route.subscriptionId)}/deliveries`;
+      return `/subscriptions/${segment(route.subscriptionId)}/deliveries`;
+    case 'events': {
+      const query = new URLSearchParams();
+      if (route.search.entityId) query.set('entityId', route.search.entityId);
+      if (route.search.type) query.set('type', route.search.type);
+      const text = query.toString();
+      return text ? `/events?${text}` : '/events';
+    }
+    case 'event':
+      return `/events/${segment(route.eventId)}`;
     case 'not-found':
       return route.path;
   }

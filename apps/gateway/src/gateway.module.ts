@@ -40,6 +40,7 @@ import { EventEvaluationQueries } from './event-evaluations/event-evaluation-que
 import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { TestEventsController } from './test-events/test-events.controller';
 import { DeadLetterReplay } from './dead-letters/dead-letter-replay';
 import { DeadLetterStore } from './dead-letters/dead-letter-store';
 import { DeadLettersConsumer } from './dead-letters/dead-letters.consumer';
@@ -70,6 +71,7 @@ export function gatewayModule(env: GatewayEnv) {
       ConsoleSessionController,
       ApiKeysController,
       ConsoleInstanceController,
+      TestEventsController,
       DeadLettersConsumer,
       DeadLettersController,
       ServicesController,

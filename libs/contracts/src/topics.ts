@@ -34,8 +34,8 @@ export const topics = {
     key: 'any (producer-chosen); tenantId:entityId keeps an entity in order',
     schema: IngestMessage,
     description:
-      'Events any producer, in any language, publishes as JSON with their tenant; validated exactly as over HTTP. A message that is not JSON, fails the contract or names an unknown tenant goes to the dead-letters topic.',
-    producers: ['any producer'],
+      "Events any producer, in any language, publishes as JSON with their tenant; validated exactly as over HTTP. A message that is not JSON, fails the contract or names an unknown tenant goes to the dead-letters topic. The gateway publishes the console's test events here (POST /v1/console/test-events), so that they pass the same checks as a real event.",
+    producers: ['any producer', 'gateway'],
     consumers: ['ingestion'],
   },
   events: {

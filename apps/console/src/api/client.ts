@@ -12,8 +12,9 @@ const held: { csrfToken: string | null; actingFor: string | null } = { csrfToken
 let whenSessionEnds: () => void = () => undefined;
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** The session and admin routes are no tenant's: they take no X-Tenant-Id. */
-const tenantless = (path: string) => path.startsWith('/v1/console/') || path.startsWith('/v1/admin/');
+/** The session's own routes and the admin routes are no tenant's: they take no X-Tenant-Id (a test event is the tenant's). */
+const TENANTLESS_CONSOLE_ROUTES = new Set(['/v1/console/session', '/v1/console/instance']);
+const tenantless = (path: string) => TENANTLESS_CONSOLE_ROUTES.has(path) || path.startsWith('/v1/admin/');
 
 export function holdSession(csrfToken: string | null): void {
   held.csrfToken = csrfToken;

@@ -462,6 +462,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/console/test-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TestEventsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/dead-letters": {
         parameters: {
             query?: never;
@@ -1695,6 +1711,36 @@ export interface components {
              * @enum {string}
              */
             publicUrlSource: "configured" | "request";
+        };
+        TestEventRequestDto: {
+            /**
+             * @description The event type to send a sample of
+             * @enum {string}
+             */
+            type: "datasource.refresh.completed" | "segment.refreshed" | "measure.refreshed" | "refresh.completed" | "unification.completed";
+            /** @description What the event is about: the data source, segment or measure id (default test-data-source, test-segment, test-measure), or the run id (default a fresh test-run-… id) */
+            entityId?: string;
+            /** @description segment.refreshed: the member count (an integer, at least 0; default 100); measure.refreshed: the value (default 1). No other type has one */
+            value?: number;
+            /**
+             * @description How the refresh or run ended: datasource.refresh.completed one of RefreshStatus (default failed); refresh.completed and unification.completed one of RunStatus (default succeeded). Segments and measures have none
+             * @enum {string}
+             */
+            status?: "succeeded" | "failed" | "retrying" | "timed_out" | "skipped" | "partially_succeeded" | "cancelled";
+        };
+        TestEventSentDto_Output: {
+            /** @description The sample's id (test-…): GET /v1/events/{eventId}/evaluation answers once the evaluator has judged it */
+            eventId: string;
+            /** @enum {string} */
+            type: "datasource.refresh.completed" | "segment.refreshed" | "measure.refreshed" | "refresh.completed" | "unification.completed";
+            /** @description What the event is about, as GET /v1/events?entityId= finds it */
+            entity: {
+                /** @enum {string} */
+                kind: "dataSource" | "segment" | "measure" | "refresh" | "unification";
+                id: string;
+            };
+            /** @description When the sample says it happened: when it was made */
+            occurredAt: string;
         };
         DeadLettersPageDto_Output: {
             /** @description Newest first */
@@ -3028,6 +3074,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsoleInstanceDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TestEventsController_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestEventRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The sample, durably on the ingest topic: ingestion and the evaluator take it from there */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestEventSentDto_Output"];
                 };
             };
             /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */

@@ -6,6 +6,7 @@ import { CopyField } from '../components/copy-field';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
 import { ApiKeysSection } from './api-keys-section';
+import { TestEventSection } from './test-event-section';
 import type { ConsoleSession } from './sign-in-page';
 
 type Instance = components['schemas']['ConsoleInstanceDto_Output'];
@@ -64,10 +65,11 @@ export function SetupPage({ onSessionRenewed }: { onSessionRenewed: (session: Co
           <h2>Build a flow</h2>
           <p>
             Start a flow with one of the connector's triggers, for example <em>When a data source refresh fails</em>. Saving the flow subscribes it: it then appears under
-            Subscriptions, with every callback under its deliveries.
+            Subscriptions, with every callback under its deliveries. Send it a test event below to see it fire; Events tells why an event fired a flow or did not.
           </p>
         </li>
       </ol>
+      <TestEventSection />
       <ApiKeysSection onSessionRenewed={onSessionRenewed} />
     </>
   );

@@ -1,5 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { ERROR_CATALOGUE, ErrorBody, TRIGGER_NAMES } from '@tripline/contracts';
+import { ERROR_CATALOGUE, ErrorBody, EVENT_TYPES, TRIGGER_NAMES } from '@tripline/contracts';
 import { isolatedNamespace, json, startInProcess, type Json, type RunningService } from '@tripline/testing';
 import { loadGatewayEnv } from '../gateway.env';
 import { gatewayModule } from '../gateway.module';
@@ -131,6 +131,21 @@ describe('the gateway\'s API documents', () => {
     expect(document.paths['/v1/admin/services'].get.security).toEqual([{ adminToken: [] }]);
     const connector = await get('/v1/connector/power-automate.json');
     expect(Object.keys(connector.paths).filter((path) => /dead-letters|\/admin\/services/.test(path))).toEqual([]);
+  });
+
+  it("documents the console's test-event route, answering 202 with the event's id, and keeps it out of the connector", async () => {
+    const document = await get('/v1/openapi.json');
+    const schema = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')];
+    const send = document.paths['/v1/console/test-events'].post;
+    expect(send.security).toEqual([{ apiKey: [] }]);
+    const body = schema(send.requestBody.content['application/json'].schema.$ref);
+    expect(body.required).toEqual(['type']);
+    expect(body.properties.type.enum).toEqual([...EVENT_TYPES]);
+    expect(Object.keys(body.properties).sort()).toEqual(['entityId', 'status', 'type', 'value']);
+    const answer = schema(send.responses['202'].content['application/json'].schema.$ref);
+    expect(Object.keys(answer.properties)).toEqual(expect.arrayContaining(['eventId', 'type', 'entity']));
+    const connector = await get('/v1/connector/power-automate.json');
+    expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
   });
 
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {

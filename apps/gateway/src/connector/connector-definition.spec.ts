@@ -81,6 +81,8 @@ describe('the Power Automate connector definition', () => {
 
   it("leaves out the console's routes: its session is a browser's, never a flow's", () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
+    // Sending a test event is the console's Set-up page's, not an action: a flow firing flows.
+    expect([...operations.values()].filter((op) => /test.?event/i.test(`${op.operationId} ${op.path}`))).toEqual([]);
     expect(JSON.stringify(connector)).not.toMatch(/tripline_session|X-CSRF-Token/i);
   });
 
