@@ -82,6 +82,8 @@ async function main() {
     TRIPLINE_CALLBACK_ALLOWLIST: process.env.TRIPLINE_CALLBACK_ALLOWLIST ?? '127.0.0.0/8,::1/128',
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'text',
   };
+  // The gateway's Operations page asks the others for their readiness where this starts them.
+  env.TRIPLINE_SERVICE_URLS ??= SERVICES.map(([name, port]) => `${name}=http://127.0.0.1:${process.env[`${name.toUpperCase()}_PORT`] ?? port}`).join(',');
   const children = SERVICES.map(([name, port], i) => ({ name, port, child: startService(name, port, COLORS[i], env) }));
 
   let stopping = false;

@@ -192,6 +192,64 @@ describe('the Tripline console in Chromium', () => {
     },
   );
 
+  it.each([
+    ['at 1280×800', DESKTOP, 'desktop'],
+    ['on a phone, 390×844', PHONE, 'phone'],
+  ])("operations %s: the operator sees every service ready and a dead letter with its bytes, and replays it to its topic", async (_, viewport, tag) => {
+    // A message the ingestion service refuses (its occurredAt is no time): a dead letter naming its tenant.
+    const { tenantId } = await stack.createTenant(`console operations ${tag}`);
+    const bad = JSON.stringify({ ...refreshEvent({ dataSourceId: `ds-ops-${tag}` }), occurredAt: 'yesterday-ish', tenantId });
+    const onIngest = async () => (await stack.kafka.readAll('ingest')).filter((r) => r.value === bad);
+    await stack.kafka.publishRaw('ingest', [{ key: tenantId, value: bad }]);
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-ingestion', 'ingest'), 'ingest');
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-gateway', 'dead-letters'), 'deadLetters');
+
+    const page = await openSignedOut(viewport);
+    await signIn(page, 'operator', E2E_ADMIN_TOKEN, 'Tenant');
+    await nav(page, 'Operations');
+    await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
+    const services = page.getByRole('region', { name: 'Services' });
+    await status(page, '5 of 5 ready');
+    for (const name of ['gateway', 'ingestion', 'registry', 'evaluator', 'dispatcher']) {
+      expect(await services.locator('tbody tr').filter({ hasText: name }).innerText()).toContain('up');
+    }
+    await services.getByRole('button', { name: 'Refresh' }).click();
+    await status(page, '5 of 5 ready');
+
+    // The dead letter, found by its tenant, from the keyboard.
+    const letters = page.getByRole('region', { name: 'Dead letters' });
+    await letters.getByLabel('Source topic').fill('tripline.ingest.v1');
+    await letters.getByLabel('Tenant id').fill(tenantId);
+    await page.keyboard.press('Enter'); // the filter form submits from the keyboard
+    await status(page, '1 dead letter shown.');
+    const letter = letters.getByRole('article');
+    expect(await letter.innerText()).toMatch(/tripline\.ingest\.v1[\s\S]*occurredAt/);
+    await letter.getByText('Original bytes').focus();
+    await page.keyboard.press('Enter');
+    await letter.locator('pre').first().waitFor();
+    expect(await letter.locator('pre').first().innerText()).toBe(bad);
+    await screenshots.take(page, tag === 'desktop' ? 'operations' : 'operations-phone');
+    if (tag === 'desktop') await screenshots.take(page, 'dead-letters', letters);
+    // Nothing wider than the screen (the nav's four links, a long topic name, the bytes): no sideways scrolling.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+
+    // Replayed after a confirmation that says what goes where; it arrives on the ingest topic again.
+    expect(await onIngest()).toHaveLength(1);
+    await letter.getByRole('button', { name: /^Replay the message from .*tripline\.ingest\.v1/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay this message?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(new RegExp(`${Buffer.byteLength(bad)} bytes[\\s\\S]*${tenantId}[\\s\\S]*tripline\\.ingest\\.v1`));
+    await dialog.getByRole('button', { name: 'Republish' }).click();
+    await status(page, /^Republished .* to .*tripline\.ingest\.v1, partition \d+, offset \d+/);
+    expect(await onIngest()).toHaveLength(2);
+    await letter.getByText(/^replayed/).waitFor();
+    // Its cause is still there: ingestion refuses it again, a second dead letter of the tenant.
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-ingestion', 'ingest'), 'ingest');
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-gateway', 'dead-letters'), 'deadLetters');
+    await letters.getByRole('button', { name: 'Refresh' }).click();
+    await status(page, '2 dead letters shown.');
+  });
+
   it('shows a disabled subscription first, with the reason; re-enables it, rotates a secret, deletes after confirmation', async () => {
     const { tenantId, apiKey } = await stack.createTenant('console actions');
     const kept = await subscribe(apiKey, 'kept', 'ds-kept');

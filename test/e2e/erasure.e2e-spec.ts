@@ -32,6 +32,7 @@ const TABLES: Record<string, string> = {
   deliveryAttempts: 'SELECT count(*)::int AS n FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.tenant_id = $1',
   deliveries: 'SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1',
   dispatchEndpoints: 'SELECT count(*)::int AS n FROM dispatch_endpoints WHERE tenant_id = $1',
+  deadLetters: 'SELECT count(*)::int AS n FROM dead_letters WHERE tenant_id = $1',
 };
 
 async function rowsOf(tenantId: string): Promise<Record<string, number>> {
@@ -75,6 +76,8 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
   async function settled() {
     await pipelineSettled(kafka, [tenants.a.tenantId, tenants.b.tenantId]);
     await kafka.waitForGroup(kafka.groupId('tripline-gateway', 'read-model'), 'events');
+    // Dead letters are published before their consumer commits: stored once the gateway's group is at the end.
+    await kafka.waitForGroup(kafka.groupId('tripline-gateway', 'dead-letters'), 'deadLetters');
   }
 
   const eraseTenant = (tenantId: string) =>
@@ -93,6 +96,8 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
       // Data in every table: a failed refresh (a delivery with an attempt, a read-model row),
       // a crossing (observations, a state), a measure, a full refresh (a run in the read model).
       await publish(who, refreshEvent(), segmentEvent('seg-vip', 80, 0), segmentEvent('seg-vip', 120, 1), measureEvent('m-ltv', 42, 0), fullRefreshEvent());
+      // A dead letter naming the tenant: an event of it on the ingest topic that fails the contract.
+      await kafka.publishRaw('ingest', [{ key: tenants[who].tenantId, value: JSON.stringify({ ...refreshEvent(), occurredAt: 'not a time', tenantId: tenants[who].tenantId }) }]);
     }
     await settled();
   });
@@ -169,12 +174,14 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
     await settled();
     expect(receiver.at('/b/failed')).toHaveLength(bFailed + 1);
     expect(receiver.at('/a/failed').length + receiver.at('/a/segment').length).toBe(aBefore);
-    // Nothing of A came back with them: ingestion refused them, so no read model, no observation.
-    expect(Object.values(await rowsOf(a.tenantId)).every((n) => n === 0)).toBe(true);
+    // Nothing of A came back with them but their dead letters: ingestion refused them (an
+    // unknown tenant), so no read model, no observation; the refusals hold A's payloads.
+    const zeros = Object.fromEntries(Object.keys(held).map((kind) => [kind, 0]));
+    expect(await rowsOf(a.tenantId)).toEqual({ ...zeros, deadLetters: 3 });
 
-    // Erasing again finds nothing left.
+    // Erasing again (once its traffic drained) removes those, and nothing else was left.
     const again = await eraseTenant(a.tenantId);
-    expect(Object.values((await json(again)).removed).every((n) => n === 0)).toBe(true);
+    expect((await json(again)).removed).toEqual({ ...zeros, deadLetters: 3 });
   });
 
   it('fires nothing for an event of the erased tenant still in transit, and a second erasure removes what it left', async () => {

@@ -188,6 +188,42 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
     });
   });
 
+  describe('gateway: stored dead letters', () => {
+    const env = loadGatewayEnv({
+      ...serviceEnv(namespace),
+      TRIPLINE_ADMIN_TOKEN: 'retention-admin-token-0123456789',
+      TRIPLINE_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      RETENTION_DEAD_LETTERS_DAYS: '14',
+    });
+
+    it('deletes dead letters that failed more than RETENTION_DEAD_LETTERS_DAYS (14) before the clock, and no younger one', async () => {
+      // Years back, so that moving the clock reaches no dead letter another test file stores meanwhile.
+      const start = new Date(Date.now() - 3 * 365 * DAY);
+      const letter = (failedDaysBefore: number) => {
+        const id = randomUUID();
+        return query(
+          `INSERT INTO dead_letters (id, letter_topic, letter_partition, letter_offset, reason, source_topic, source_partition, source_offset, consumer_group, payload, payload_bytes, payload_truncated, failed_at)
+           VALUES ($1, $2, 0, 0, 'value is not JSON', 'tripline.ingest.v1', 0, 0, 'tripline-ingestion.ingest', '\\x00ff', 2, false, $3) RETURNING id`,
+          [id, `retention-${id}`, new Date(start.getTime() - failedDaysBefore * DAY)],
+        ).then(() => id);
+      };
+      const ids = { old: await letter(20), edge: await letter(13), young: await letter(1) };
+      const job = new GatewayRetention(prisma, env);
+      const left = async () => (await query<{ id: string }>('SELECT id FROM dead_letters WHERE id = ANY($1) ORDER BY id', [Object.values(ids)])).map((r) => r.id);
+
+      const counts = await job.runOnce(start);
+      expect(counts['dead letters']).toBeGreaterThanOrEqual(1);
+      expect(await left()).toEqual([ids.edge, ids.young].sort());
+      // 14 days less a minute after the edge one failed: it stays; a minute past 14 days: it goes.
+      await job.runOnce(new Date(start.getTime() + DAY - 60_000));
+      expect(await left()).toEqual([ids.edge, ids.young].sort());
+      await job.runOnce(daysFrom(start, 1));
+      expect(await left()).toEqual([ids.young]);
+      await job.runOnce(daysFrom(start, 13));
+      expect(await left()).toEqual([]);
+    });
+  });
+
   describe('evaluator: observations', () => {
     const tenant = randomUUID();
     let service: RunningService;

@@ -6,6 +6,7 @@ import { Link, navigate, useRoute } from './navigation';
 import { DeliveriesPage } from './pages/deliveries-page';
 import { EventPage } from './pages/event-page';
 import { EventsPage } from './pages/events-page';
+import { OperationsPage } from './pages/operations-page';
 import { SetupPage } from './pages/setup-page';
 import { type ConsoleSession, SignInPage } from './pages/sign-in-page';
 import { SubscriptionsPage } from './pages/subscriptions-page';
@@ -102,14 +103,19 @@ export function App() {
   );
 }
 
-/** The page shown: the route's, but an operator picks a tenant first (until then the tenant routes have no one to answer for). */
+/**
+ * The page shown: the route's, but an operator picks a tenant first (until then the tenant routes
+ * have no one to answer for); Operations is no tenant's, and is the operator's alone.
+ */
 function shownPage(route: Route, session: ConsoleSession, actingFor: string | null): Route['page'] {
+  if (route.page === 'operations') return session.kind === 'operator' ? 'operations' : 'not-found';
   return session.kind === 'operator' && (route.page === 'tenant' || actingFor === null) ? 'tenant' : route.page;
 }
 
 function Page(props: { route: Route; shown: Route['page']; actingFor: string | null; onActFor: (tenantId: string) => void; onSessionRenewed: (session: ConsoleSession) => void }) {
   const { route, shown, actingFor, onActFor } = props;
   if (shown === 'tenant') return <TenantPage actingFor={actingFor} onActFor={onActFor} />;
+  if (shown === 'operations') return <OperationsPage />;
   switch (route.page) {
     case 'setup':
     case 'tenant':
@@ -122,6 +128,13 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
       return <EventsPage search={route.search} />;
     case 'event':
       return <EventPage key={route.eventId} eventId={route.eventId} />;
+    case 'operations':
+      return (
+        <>
+          <h1>Operations</h1>
+          <p>This page is the operator&apos;s: sign in with the admin token to see the services and the dead letters.</p>
+        </>
+      );
     case 'not-found':
       return (
         <>
@@ -157,11 +170,18 @@ function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSess
             </Link>
           </li>
           {session.kind === 'operator' && (
-            <li>
-              <Link to={{ page: 'tenant' }} current={at('tenant')}>
-                Tenant
-              </Link>
-            </li>
+            <>
+              <li>
+                <Link to={{ page: 'tenant' }} current={at('tenant')}>
+                  Tenant
+                </Link>
+              </li>
+              <li>
+                <Link to={{ page: 'operations' }} current={at('operations')}>
+                  Operations
+                </Link>
+              </li>
+            </>
           )}
         </ul>
       </nav>

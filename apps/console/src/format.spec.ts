@@ -1,4 +1,4 @@
-import { callbackHost, disabledFirst, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
+import { callbackHost, disabledFirst, formatBytes, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
 
 describe('what the console shows of the API', () => {
   it('shows only the host of a callback URL: never its path, query or signature', () => {
@@ -58,5 +58,18 @@ describe('what the console shows of the API', () => {
     expect(instantFromLocalInput(value)).toBe(new Date(2026, 10, 26, 10, 30).toISOString());
     expect(instantFromLocalInput('')).toBeNull();
     expect(instantFromLocalInput('soon')).toBeNull();
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [1023, '1023 bytes'],
+    [1536, '1.5 KiB'],
+    [65536, '64 KiB'],
+    [3 * 1024 * 1024, '3.0 MiB'],
+  ])('%d is %s', (bytes, shown) => {
+    expect(formatBytes(bytes)).toBe(shown);
   });
 });

@@ -1,6 +1,7 @@
 import { baseEnvShape, cidrList, loadEnv, port, retentionDays, retentionJobShape, secretsKey } from '@tripline/config';
 import { rateLimit, windowDuration } from '@tripline/service';
 import { z } from 'zod';
+import { serviceUrls } from './services/service-urls';
 import { trustProxy } from './trust-proxy';
 
 export const GatewayEnv = z.object({
@@ -55,6 +56,8 @@ export const GatewayEnv = z.object({
     .default(12),
   /** Days the read model keeps a refresh or unification run after it completed (each tenant's latest of a kind always stays). */
   RETENTION_RUNS_DAYS: retentionDays(90),
+  /** Where the other services answer /health/ready, for the operators' readiness page: `name=url,...`. */
+  TRIPLINE_SERVICE_URLS: serviceUrls,
   ...retentionJobShape,
 });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;

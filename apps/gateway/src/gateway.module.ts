@@ -41,6 +41,12 @@ import { EventEvaluationsController } from './event-evaluations/event-evaluation
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { TestEventsController } from './test-events/test-events.controller';
+import { DeadLetterReplay } from './dead-letters/dead-letter-replay';
+import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { DeadLettersConsumer } from './dead-letters/dead-letters.consumer';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ServiceReadiness } from './services/service-readiness';
+import { ServicesController } from './services/services.controller';
 
 export function gatewayModule(env: GatewayEnv) {
   @Module({
@@ -66,6 +72,9 @@ export function gatewayModule(env: GatewayEnv) {
       ApiKeysController,
       ConsoleInstanceController,
       TestEventsController,
+      DeadLettersConsumer,
+      DeadLettersController,
+      ServicesController,
     ],
     providers: [
       { provide: GATEWAY_ENV, useValue: env },
@@ -93,6 +102,9 @@ export function gatewayModule(env: GatewayEnv) {
       TenantErasure,
       EventErasure,
       EventEvaluationQueries,
+      DeadLetterStore,
+      DeadLetterReplay,
+      ServiceReadiness,
     ],
   })
   class GatewayModule {}

@@ -23,11 +23,20 @@ export const DeadLetter = z.object({
   /** The original message value's size in bytes. */
   payloadBytes: z.number().int().min(0).default(0),
   payloadTruncated: z.boolean().default(false),
+  /**
+   * The original message's headers (a `traceparent`, a producer's own), each value as UTF-8
+   * text, so that a replay sends them again; at most DEAD_LETTER_MAX_HEADERS, each at most
+   * DEAD_LETTER_HEADER_BYTES (a larger one is left out). Absent from letters of older versions.
+   */
+  headers: z.array(z.object({ key: z.string(), value: z.string() })).default([]),
   failedAt: IsoDateTime,
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
 /** How much of a dead message's value a dead letter keeps: far below Kafka's 1 MB message limit. */
 export const DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024;
+/** How many of a dead message's headers its dead letter keeps, and the most bytes of each one's value. */
+export const DEAD_LETTER_MAX_HEADERS = 32;
+export const DEAD_LETTER_HEADER_BYTES = 4 * 1024;
 /** How many field issues a dead letter lists (the reason says how many there were). */
 export const DEAD_LETTER_MAX_ISSUES = 50;

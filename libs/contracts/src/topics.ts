@@ -127,9 +127,9 @@ export const topics = {
     key: "the dead message's key, or topic:partition when it had none",
     schema: DeadLetter,
     description:
-      'Messages a consumer could not accept (not JSON, failing the contract, refused for good), with the reason, the failing fields, where they came from and the original bytes. Kept RETENTION_DEAD_LETTERS_DAYS (its retention.ms, set by the services that create topics).',
+      "Messages a consumer could not accept (not JSON, failing the contract, refused for good), with the reason, the failing fields, where they came from, the original bytes and headers. Kept RETENTION_DEAD_LETTERS_DAYS (its retention.ms, set by the services that create topics). The gateway stores each one for the operators (GET /v1/admin/dead-letters), who replay it to its source topic once its cause is fixed.",
     producers: EVERY_SERVICE,
-    consumers: ['operators'],
+    consumers: ['gateway', 'operators'],
   },
 } as const satisfies Record<string, TopicDefinition>;
 

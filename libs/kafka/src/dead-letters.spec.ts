@@ -1,4 +1,4 @@
-import { DeadLetter, DEAD_LETTER_PAYLOAD_BYTES } from '@tripline/contracts';
+import { DeadLetter, DEAD_LETTER_HEADER_BYTES, DEAD_LETTER_MAX_HEADERS, DEAD_LETTER_PAYLOAD_BYTES } from '@tripline/contracts';
 import { deadLetterFor } from './dead-letters';
 
 const source = { topic: 'tripline.ingest.v1', partition: 0, consumerGroup: 'g' };
@@ -26,5 +26,24 @@ describe('dead letters are bounded, whatever the dead message was', () => {
     expect(letter).toMatchObject({ payload: '{"a":1}', payloadTruncated: false });
     expect(letter.issues).toHaveLength(50);
     expect(letter.reason).toContain('10000 issues');
+  });
+
+  it('keeps the headers as text, a repeated key repeated, and leaves out what would not fit', () => {
+    const headers = {
+      traceparent: Buffer.from('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'),
+      tag: [Buffer.from('a'), Buffer.from('b')],
+      huge: Buffer.alloc(DEAD_LETTER_HEADER_BYTES + 1, 65),
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`h${n}`, `${n}`])),
+    };
+    const message = { key: null, value: Buffer.from('x'), offset: '7', timestamp: '0', attributes: 0, headers } as never;
+    const letter = deadLetterFor(source, message, 'value is not JSON');
+    expect(letter.headers.slice(0, 3)).toEqual([
+      { key: 'traceparent', value: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      { key: 'tag', value: 'a' },
+      { key: 'tag', value: 'b' },
+    ]);
+    expect(letter.headers.some((h) => h.key === 'huge')).toBe(false);
+    expect(letter.headers).toHaveLength(DEAD_LETTER_MAX_HEADERS);
+    expect(DeadLetter.parse({ ...letter, headers: undefined }).headers).toEqual([]); // a letter of an older version
   });
 });

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_MAX_ISSUES, DEAD_LETTER_PAYLOAD_BYTES, type DeadLetter, type FieldIssue } from '@tripline/contracts';
+import { DEAD_LETTER_HEADER_BYTES, DEAD_LETTER_MAX_HEADERS, DEAD_LETTER_MAX_ISSUES, DEAD_LETTER_PAYLOAD_BYTES, type DeadLetter, type FieldIssue } from '@tripline/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import { TextDecoder } from 'node:util';
 
@@ -33,6 +33,7 @@ export function deadLetterFor(
     source: { ...source, offset: message.offset },
     key: message.key ? clip(message.key.toString('utf8'), KEY_CHARS) : null,
     ...payloadOf(value, payloadLimit),
+    headers: headersOf(message.headers),
     failedAt: new Date().toISOString(),
   };
 }
@@ -47,6 +48,19 @@ function payloadOf(value: Buffer | null, limit: number): Pick<DeadLetter, 'paylo
   }
   const bytes = value.subarray(0, Math.floor((limit * 3) / 4));
   return { payload: bytes.toString('base64'), payloadEncoding: 'base64', payloadBytes: value.length, payloadTruncated: bytes.length < value.length };
+}
+
+/** The message's headers as text, in order (a key repeated stays repeated), bounded like the rest. */
+function headersOf(headers: KafkaMessage['headers']): DeadLetter['headers'] {
+  const kept: DeadLetter['headers'] = [];
+  for (const [key, values] of Object.entries(headers ?? {})) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      if (value === undefined || kept.length >= DEAD_LETTER_MAX_HEADERS) continue;
+      const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+      if (key.length <= 200 && Buffer.byteLength(text) <= DEAD_LETTER_HEADER_BYTES) kept.push({ key, value: text });
+    }
+  }
+  return kept;
 }
 
 function utf8(value: Buffer): string | null {

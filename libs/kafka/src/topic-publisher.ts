@@ -71,6 +71,27 @@ export class TopicPublisher {
   }
 
   /**
+   * The topic id of a topic name of this deployment (namespace included) that a message may be
+   * put back on as it was; null for any other name, and for the dead-letters topic itself (a
+   * dead letter's bytes republished there would only be dead-lettered again).
+   */
+  replayableTopic(topicName: string): TopicId | null {
+    const id = (Object.keys(topics) as TopicId[]).find((t) => this.connection.topicName(t) === topicName);
+    return id && id !== 'deadLetters' ? id : null;
+  }
+
+  /**
+   * Puts a message's bytes back on its topic as they were (key, value, headers), unchecked by
+   * the contract: a dead letter's replay, once an operator fixed what refused it. The topic must
+   * be one `replayableTopic` names. Resolves with where it landed once acknowledged (acks=all).
+   */
+  async republish(topicName: string, message: { key: string | null; value: Buffer; headers?: IHeaders }): Promise<{ partition: number; offset: string }> {
+    if (!this.replayableTopic(topicName)) throw new Error(`${topicName} is not a topic of this deployment that messages may be replayed to`);
+    const [sent] = await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: [message] });
+    return { partition: sent.partition, offset: sent.baseOffset ?? sent.offset ?? '' };
+  }
+
+  /**
    * Tombstones (a key with a null value) on a compacted topic: compaction then drops every
    * earlier message of those keys, and the tombstones themselves after `delete.retention.ms`
    * (a day by default). Consumers skip them. Used to erase what the topic keeps of a tenant.

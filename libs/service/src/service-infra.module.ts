@@ -27,6 +27,7 @@ export class ServiceInfraModule {
       imports: [KafkaModule.forService(clientId, env), DbModule.forRoot(env.DATABASE_URL), HealthModule, MetricsModule, TracingModule],
       controllers: [MetricsController],
       providers: [InfraMetrics],
+      exports: [HealthModule],
     };
   }
 }

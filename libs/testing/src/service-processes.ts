@@ -48,7 +48,14 @@ export class ServiceProcesses {
     const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [path.join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...serviceEnv(this.namespace), PORT: String(this.ports[name]), ...this.extraEnv },
+      env: {
+        ...process.env,
+        ...serviceEnv(this.namespace),
+        PORT: String(this.ports[name]),
+        // The gateway's readiness page asks the others where this stack runs them.
+        TRIPLINE_SERVICE_URLS: SERVICES.map((other) => `${other}=${this.url(other)}`).join(','),
+        ...this.extraEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);

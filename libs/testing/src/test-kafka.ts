@@ -49,6 +49,15 @@ export class TestKafka {
     }
   }
 
+  /** Bytes as they are (not text): what a producer in any language, or a broken one, may send. */
+  async publishBytes(topic: TopicId, messages: Array<{ key?: string; value: Buffer; headers?: Record<string, string> }>): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic: this.topicName(topic), acks: -1, messages });
+  }
+
   async publish<T extends TopicId>(topic: T, messages: Array<{ key: string; value: MessageInput<T> }>): Promise<void> {
     await this.publishRaw(topic, messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value) })));
   }

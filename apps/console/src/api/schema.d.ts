@@ -478,6 +478,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeadLettersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeadLettersController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ServicesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -715,6 +763,8 @@ export interface components {
                 deliveries: number;
                 /** @description endpoints: sealed callback URLs and signing secrets (dispatcher) */
                 dispatchEndpoints: number;
+                /** @description dead letters whose message names the tenant, with their payloads (gateway) */
+                deadLetters: number;
             };
             /** @description tombstones published on the compacted subscriptions topic (one per subscription) */
             tombstones: number;
@@ -1692,6 +1742,120 @@ export interface components {
             /** @description When the sample says it happened: when it was made */
             occurredAt: string;
         };
+        DeadLettersPageDto_Output: {
+            /** @description Newest first */
+            deadLetters: {
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The tenant the dead message names (its tenantId), if it names one
+                 */
+                tenantId: string | null;
+                /** @description Why the consumer refused it */
+                reason: string;
+                /** @description The failing fields, when it failed its contract */
+                issues: {
+                    path: string;
+                    message: string;
+                }[];
+                /** @description Where the dead message was */
+                source: {
+                    /** @description As on the broker (namespace included) */
+                    topic: string;
+                    partition: number;
+                    offset: string;
+                    /** @description The consumer group that refused it */
+                    consumerGroup: string;
+                };
+                /** @description Its key, as text */
+                key: string | null;
+                /** @description The dead message's value */
+                payload: {
+                    /** @description The original bytes (null: the message had no value) */
+                    base64: string | null;
+                    /** @description The same bytes as text, when they are valid UTF-8 */
+                    text: string | null;
+                    /** @description The original value's size */
+                    bytes: number;
+                    /** @description Only the first 64 KiB were kept: it cannot be replayed */
+                    truncated: boolean;
+                };
+                /** @description Its headers, as text: a replay sends them again */
+                headers: {
+                    key: string;
+                    value: string;
+                }[];
+                /**
+                 * Format: date-time
+                 * @description When it was dead-lettered
+                 */
+                failedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When the gateway stored it
+                 */
+                receivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description When it was last replayed
+                 */
+                replayedAt: string | null;
+                replayCount: number;
+                /** @description Whether a replay can republish it as it was (its bytes whole, a value, a topic of this deployment) */
+                replayable: boolean;
+            }[];
+            nextCursor: string | null;
+        };
+        /**
+         * @default {
+         *       "force": false
+         *     }
+         */
+        ReplayDeadLetterDto: {
+            /**
+             * @description Replay a dead letter that was replayed before: its consumer gets the message again (a second refresh request, a second subscribe)
+             * @default false
+             */
+            force: boolean;
+        };
+        DeadLetterReplayedDto_Output: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            replayedAt: string;
+            replayCount: number;
+            /** @description Where the original message was put back */
+            republished: {
+                topic: string;
+                partition: number;
+                offset: string;
+                key: string | null;
+                bytes: number;
+            };
+        };
+        ServicesAnswerDto_Output: {
+            services: {
+                /** @enum {string} */
+                name: "gateway" | "ingestion" | "registry" | "evaluator" | "dispatcher";
+                /** @description Where its readiness was asked (the gateway: 'this instance', the one answering) */
+                url: string;
+                /**
+                 * @description up: ready; down: it answered, not ready; unreachable: no answer in time
+                 * @enum {string}
+                 */
+                status: "up" | "down" | "unreachable";
+                /** @description Its readiness checks, as it reported them: name → passed */
+                checks: {
+                    [key: string]: boolean;
+                } | null;
+                /** @description The failing checks, the status code, or why it could not be reached */
+                detail: string | null;
+                latencyMs: number;
+                /** Format: date-time */
+                checkedAt: string;
+            }[];
+        };
         /** @description The body of every error answer */
         Error: {
             /**
@@ -1705,6 +1869,8 @@ export interface components {
              *     - `subscription_limit_reached` (409): The tenant has as many subscriptions as it may (REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT); delete one first.
              *     - `api_key_limit_reached` (409): The tenant has as many active API keys as it may (20); revoke one first.
              *     - `last_api_key` (409): Revoking this key would leave the tenant without an active API key, locked out; rotate it instead, or create another key first.
+             *     - `dead_letter_replayed` (409): The dead letter was replayed before; replaying it again hands its consumer the message a second time, so it needs `force: true`.
+             *     - `dead_letter_not_replayable` (409): The dead letter cannot be replayed: only a prefix of its bytes was kept, it had no value, or its source topic is not one of this deployment.
              *     - `payload_too_large` (413): The request body is over the service's body size limit.
              *     - `event_too_large` (413): Ingestion: an event is over INGEST_MAX_EVENT_BYTES as published; `issues` names it, `limit` gives the limit. Final: split it.
              *     - `rate_limited` (429): Over the tenant's request budget, or this address sent too many wrong admin tokens; Retry-After says when to come back.
@@ -1712,7 +1878,7 @@ export interface components {
              *     - `unavailable` (503): Kafka or Postgres is unreachable, or the registry or dispatcher did not answer in time; retry the request.
              * @enum {string}
              */
-            error: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "subscription_limit_reached" | "api_key_limit_reached" | "last_api_key" | "payload_too_large" | "event_too_large" | "rate_limited" | "internal" | "unavailable";
+            error: "bad_request" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "subscription_limit_reached" | "api_key_limit_reached" | "last_api_key" | "dead_letter_replayed" | "dead_letter_not_replayable" | "payload_too_large" | "event_too_large" | "rate_limited" | "internal" | "unavailable";
             /** @description What went wrong, for a person to read; it may change */
             message: string;
             /** @description validation_failed and event_too_large: each bad field, by its path in the request (events[2].data.status) */
@@ -2941,6 +3107,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TestEventSentDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeadLettersController_list: {
+        parameters: {
+            query?: {
+                /** @description The topic the dead message came from (its contract's name, e.g. tripline.ingest.v1, or the name on the broker) */
+                source?: string;
+                /** @description Part of the reason, in any case of letters */
+                reason?: string;
+                /** @description Only the dead letters whose message names this tenant */
+                tenantId?: string;
+                /** @description Dead letters per page (1-100) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dead letters, newest first, with their reason, source and original bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLettersPageDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeadLettersController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayDeadLetterDto"];
+            };
+        };
+        responses: {
+            /** @description Republished: where it landed, and when */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterReplayedDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ServicesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The five services' readiness, each probed now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServicesAnswerDto_Output"];
                 };
             };
             /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */

@@ -120,6 +120,19 @@ describe('the gateway\'s API documents', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
   });
 
+  it("documents the operators' routes (dead letters, their replay, the services' readiness) for the admin token, and keeps them out of the connector", async () => {
+    const document = await get('/v1/openapi.json');
+    const list = document.paths['/v1/admin/dead-letters'].get;
+    expect(list.security).toEqual([{ adminToken: [] }]);
+    expect(list.parameters.map((p: Json) => p.name).sort()).toEqual(['cursor', 'limit', 'reason', 'source', 'tenantId']);
+    const replay = document.paths['/v1/admin/dead-letters/{id}/replay'].post;
+    expect(replay.security).toEqual([{ adminToken: [] }]);
+    expect(Object.keys(replay.responses)).toEqual(expect.arrayContaining(['200', 'default']));
+    expect(document.paths['/v1/admin/services'].get.security).toEqual([{ adminToken: [] }]);
+    const connector = await get('/v1/connector/power-automate.json');
+    expect(Object.keys(connector.paths).filter((path) => /dead-letters|\/admin\/services/.test(path))).toEqual([]);
+  });
+
   it("documents the console's test-event route, answering 202 with the event's id, and keeps it out of the connector", async () => {
     const document = await get('/v1/openapi.json');
     const schema = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')];

@@ -92,6 +92,12 @@ describe('the Power Automate connector definition', () => {
     expect(JSON.stringify(connector.definitions)).not.toMatch(/apiKeys|lastUsedAt/);
   });
 
+  it("leaves out the operators' routes (dead letters and their replay, the services' readiness): a flow must not republish another service's messages", () => {
+    expect(Object.keys(connector.paths).filter((path) => /dead-letters|\/services/.test(path))).toEqual([]);
+    expect([...operations.values()].filter((op) => /dead.?letter|replay|readiness/i.test(op.operationId))).toEqual([]);
+    expect(JSON.stringify(connector.definitions)).not.toMatch(/deadLetters|replayedAt|latencyMs/);
+  });
+
   it('leaves out the events routes (the evaluation lookup and list, the erasure): diagnostics and GDPR, never a flow\'s action', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
   });

@@ -22,6 +22,7 @@ export const TenantErasedAnswer = z.object({
       deliveryAttempts: count('attempts, with what receivers answered (dispatcher)'),
       deliveries: count('deliveries, with their payloads (dispatcher)'),
       dispatchEndpoints: count('endpoints: sealed callback URLs and signing secrets (dispatcher)'),
+      deadLetters: count('dead letters whose message names the tenant, with their payloads (gateway)'),
     })
     .describe('Rows removed, per kind'),
   tombstones: count('tombstones published on the compacted subscriptions topic (one per subscription)'),

@@ -18,7 +18,8 @@ export type TenantDataKind =
   | 'refreshRuns'
   | 'deliveryAttempts'
   | 'deliveries'
-  | 'dispatchEndpoints';
+  | 'dispatchEndpoints'
+  | 'deadLetters';
 
 /**
  * Every table that holds a tenant's rows, with its owner (docs/architecture.md). The API keys
@@ -45,6 +46,8 @@ const STEPS: ReadonlyArray<ErasureStep<TenantDataKind>> = [
   { kind: 'deliveryAttempts', statement: 'DELETE FROM delivery_attempts a USING deliveries d WHERE a.delivery_id = d.id AND a.log_day = d.log_day AND d.tenant_id = $1' },
   { kind: 'deliveries', statement: 'DELETE FROM deliveries WHERE tenant_id = $1' },
   { kind: 'dispatchEndpoints', statement: 'DELETE FROM dispatch_endpoints WHERE tenant_id = $1' },
+  // gateway: dead letters whose message names the tenant (they hold its payloads)
+  { kind: 'deadLetters', statement: 'DELETE FROM dead_letters WHERE tenant_id = $1' },
 ];
 
 export interface TenantErased {

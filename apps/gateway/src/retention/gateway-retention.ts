@@ -11,6 +11,8 @@ import { GATEWAY_ENV, type GatewayEnv } from '../gateway.env';
  * - console sessions that ended without a sign-out: past their absolute end, or idle for
  *   CONSOLE_SESSION_IDLE_MINUTES. They are refused from that moment on anyway; this only keeps
  *   them from piling up. (A revoked key's sessions go with the key's row; deleted, by cascade.)
+ * - dead letters (`dead_letters`) that failed more than RETENTION_DEAD_LETTERS_DAYS ago: the
+ *   topic forgets them then too, and they hold tenants' payloads.
  */
 @Injectable()
 export class GatewayRetention extends RetentionJob {
@@ -48,6 +50,13 @@ export class GatewayRetention extends RetentionJob {
         statement: `
           DELETE FROM console_sessions WHERE digest = ANY (ARRAY(
             SELECT digest FROM console_sessions WHERE last_seen_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+      },
+      {
+        kind: 'dead letters',
+        cutoff: (now) => daysBefore(now, this.env.RETENTION_DEAD_LETTERS_DAYS),
+        statement: `
+          DELETE FROM dead_letters WHERE id = ANY (ARRAY(
+            SELECT id FROM dead_letters WHERE failed_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))`,
       },
     ];
   }

@@ -28,6 +28,8 @@ describe('the error catalogue', () => {
       subscription_limit_reached: 409,
       api_key_limit_reached: 409,
       last_api_key: 409,
+      dead_letter_replayed: 409,
+      dead_letter_not_replayable: 409,
       payload_too_large: 413,
       event_too_large: 413,
       rate_limited: 429,

@@ -27,6 +27,16 @@ export const ERROR_CATALOGUE = [
     status: 409,
     meaning: "Revoking this key would leave the tenant without an active API key, locked out; rotate it instead, or create another key first.",
   },
+  {
+    code: 'dead_letter_replayed',
+    status: 409,
+    meaning: 'The dead letter was replayed before; replaying it again hands its consumer the message a second time, so it needs `force: true`.',
+  },
+  {
+    code: 'dead_letter_not_replayable',
+    status: 409,
+    meaning: 'The dead letter cannot be replayed: only a prefix of its bytes was kept, it had no value, or its source topic is not one of this deployment.',
+  },
   { code: 'payload_too_large', status: 413, meaning: "The request body is over the service's body size limit." },
   {
     code: 'event_too_large',
