@@ -6,6 +6,7 @@ import { Link, navigate, useRoute } from './navigation';
 import { DeliveriesPage } from './pages/deliveries-page';
 import { EventPage } from './pages/event-page';
 import { EventsPage } from './pages/events-page';
+import { PlatformStatePage } from './pages/platform-state-page';
 import { SetupPage } from './pages/setup-page';
 import { type ConsoleSession, SignInPage } from './pages/sign-in-page';
 import { SubscriptionsPage } from './pages/subscriptions-page';
@@ -116,6 +117,8 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
       return <SetupPage onSessionRenewed={props.onSessionRenewed} />;
     case 'subscriptions':
       return <SubscriptionsPage />;
+    case 'platform':
+      return <PlatformStatePage />;
     case 'deliveries':
       return <DeliveriesPage key={route.subscriptionId} subscriptionId={route.subscriptionId} />;
     case 'events':
@@ -154,6 +157,11 @@ function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSess
           <li>
             <Link to={{ page: 'events', search: {} }} current={at('events')}>
               Events
+            </Link>
+          </li>
+          <li>
+            <Link to={{ page: 'platform' }} current={at('platform')}>
+              Platform state
             </Link>
           </li>
           {session.kind === 'operator' && (

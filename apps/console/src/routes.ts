@@ -6,6 +6,7 @@ export type Route =
   | { page: 'events'; search: EventSearch }
   | { page: 'event'; eventId: string }
   | { page: 'tenant' }
+  | { page: 'platform' }
   | { page: 'not-found'; path: string };
 
 /** The Events page's filters, kept in its query string: a search can be bookmarked, and Back from an event comes back to it. */
@@ -23,6 +24,7 @@ export function routeOf(location: string): Route {
   if (path === '/subscriptions') return { page: 'subscriptions' };
   if (path === '/tenant') return { page: 'tenant' };
   if (path === '/events') return { page: 'events', search: searchOf(new URLSearchParams(query)) };
+  if (path === '/platform') return { page: 'platform' };
   const deliveries = /^\/subscriptions\/([^/]+)\/deliveries$/.exec(path);
   if (deliveries) return { page: 'deliveries', subscriptionId: decodeURIComponent(deliveries[1]) };
   const event = /^\/events\/([^/]+)$/.exec(path);
@@ -54,6 +56,8 @@ export function pathOf(route: Route): string {
       return '/subscriptions';
     case 'tenant':
       return '/tenant';
+    case 'platform':
+      return '/platform';
     case 'deliveries':
       return `/subscriptions/${segment(route.subscriptionId)}/deliveries`;
     case 'events': {

@@ -37,6 +37,8 @@ import { GatewayRetention } from './retention/gateway-retention';
 import { EventErasure } from './erasure/event-erasure';
 import { EventsController } from './erasure/events.controller';
 import { EventEvaluationQueries } from './event-evaluations/event-evaluation-queries';
+import { RecentValuesController } from './recent-values/recent-values.controller';
+import { RecentValuesQueries } from './recent-values/recent-values.queries';
 import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
@@ -62,6 +64,7 @@ export function gatewayModule(env: GatewayEnv) {
       ConnectorController,
       EventsController,
       EventEvaluationsController,
+      RecentValuesController,
       ConsoleSessionController,
       ApiKeysController,
       ConsoleInstanceController,
@@ -93,6 +96,7 @@ export function gatewayModule(env: GatewayEnv) {
       TenantErasure,
       EventErasure,
       EventEvaluationQueries,
+      RecentValuesQueries,
     ],
   })
   class GatewayModule {}
