@@ -73,7 +73,7 @@ export function PlatformStatePage() {
       <ErrorNotice error={reportError ?? subscriptions.error} />
       {report && <ReportSummary report={report} />}
 
-      <section aria-labelledby="data-sources-heading">
+      <section className="state-section" aria-labelledby="data-sources-heading">
         <h2 id="data-sources-heading">Data sources</h2>
         <ErrorNotice error={sources.error} />
         {sources.items.length > 0 && (
@@ -105,48 +105,52 @@ export function PlatformStatePage() {
         <ListFooter list={sources} none="No data source has reported a refresh yet." more="More data sources" />
       </section>
 
-      <section aria-labelledby="segments-heading">
+      <section className="state-section" aria-labelledby="segments-heading">
         <h2 id="segments-heading">Segments</h2>
         <ErrorNotice error={segments.error} />
         {thresholdsNote}
-        <ul className="valued">
-          {segments.items.map((segment) => (
-            <ValuedItem
-              key={segment.segmentId}
-              kind="segments"
-              id={segment.segmentId}
-              name={segment.name}
-              current={segment.memberCount}
-              unit="members"
-              observedAt={segment.observedAt}
-              thresholds={segmentThresholds.get(segment.segmentId) ?? []}
-            />
-          ))}
-        </ul>
+        {segments.items.length > 0 && (
+          <ul className="valued">
+            {segments.items.map((segment) => (
+              <ValuedItem
+                key={segment.segmentId}
+                kind="segments"
+                id={segment.segmentId}
+                name={segment.name}
+                current={segment.memberCount}
+                unit="members"
+                observedAt={segment.observedAt}
+                thresholds={segmentThresholds.get(segment.segmentId) ?? []}
+              />
+            ))}
+          </ul>
+        )}
         <ListFooter list={segments} none="No segment has been reported yet." more="More segments" />
       </section>
 
-      <section aria-labelledby="measures-heading">
+      <section className="state-section" aria-labelledby="measures-heading">
         <h2 id="measures-heading">Measures</h2>
         <ErrorNotice error={measures.error} />
         {thresholdsNote}
-        <ul className="valued">
-          {measures.items.map((measure) => (
-            <ValuedItem
-              key={measure.measureId}
-              kind="measures"
-              id={measure.measureId}
-              name={measure.name}
-              current={measure.value}
-              observedAt={measure.observedAt}
-              thresholds={measureThresholds.get(measure.measureId) ?? []}
-            />
-          ))}
-        </ul>
+        {measures.items.length > 0 && (
+          <ul className="valued">
+            {measures.items.map((measure) => (
+              <ValuedItem
+                key={measure.measureId}
+                kind="measures"
+                id={measure.measureId}
+                name={measure.name}
+                current={measure.value}
+                observedAt={measure.observedAt}
+                thresholds={measureThresholds.get(measure.measureId) ?? []}
+              />
+            ))}
+          </ul>
+        )}
         <ListFooter list={measures} none="No measure has been reported yet." more="More measures" />
       </section>
 
-      <section aria-labelledby="runs-heading">
+      <section className="state-section" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Refresh and unification runs</h2>
         <ErrorNotice error={runs.error} />
         {runs.items.length > 0 && (
