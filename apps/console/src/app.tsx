@@ -7,6 +7,7 @@ import { DeliveriesPage } from './pages/deliveries-page';
 import { EventPage } from './pages/event-page';
 import { EventsPage } from './pages/events-page';
 import { OperationsPage } from './pages/operations-page';
+import { PlatformStatePage } from './pages/platform-state-page';
 import { SetupPage } from './pages/setup-page';
 import { type ConsoleSession, SignInPage } from './pages/sign-in-page';
 import { SubscriptionsPage } from './pages/subscriptions-page';
@@ -122,6 +123,8 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
       return <SetupPage onSessionRenewed={props.onSessionRenewed} />;
     case 'subscriptions':
       return <SubscriptionsPage />;
+    case 'platform':
+      return <PlatformStatePage />;
     case 'deliveries':
       return <DeliveriesPage key={route.subscriptionId} subscriptionId={route.subscriptionId} />;
     case 'events':
@@ -167,6 +170,11 @@ function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSess
           <li>
             <Link to={{ page: 'events', search: {} }} current={at('events')}>
               Events
+            </Link>
+          </li>
+          <li>
+            <Link to={{ page: 'platform' }} current={at('platform')}>
+              Platform state
             </Link>
           </li>
           {session.kind === 'operator' && (

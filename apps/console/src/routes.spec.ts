@@ -7,6 +7,7 @@ describe("the console's routes", () => {
     ['/subscriptions/', { page: 'subscriptions' }],
     ['/tenant', { page: 'tenant' }],
     ['/operations', { page: 'operations' }],
+    ['/platform', { page: 'platform' }],
     ['/subscriptions/6f1c0b1e-8a43-4b8e-9a51-3c2f3f0b9a10/deliveries', { page: 'deliveries', subscriptionId: '6f1c0b1e-8a43-4b8e-9a51-3c2f3f0b9a10' }],
     ['/events', { page: 'events', search: {} }],
     ['/events?entityId=crm-contacts&type=segment.refreshed', { page: 'events', search: { entityId: 'crm-contacts', type: 'segment.refreshed' } }],
@@ -19,7 +20,7 @@ describe("the console's routes", () => {
   });
 
   it('gives each page back its path', () => {
-    for (const path of ['/setup', '/subscriptions', '/tenant', '/operations', '/subscriptions/a%2Fb/deliveries', '/events', '/events?entityId=crm+contacts&type=measure.refreshed', '/events/test-1']) {
+    for (const path of ['/setup', '/subscriptions', '/tenant', '/operations', '/platform', '/subscriptions/a%2Fb/deliveries', '/events', '/events?entityId=crm+contacts&type=measure.refreshed', '/events/test-1']) {
       expect(pathOf(routeOf(path))).toBe(path);
     }
   });

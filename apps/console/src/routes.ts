@@ -7,6 +7,7 @@ export type Route =
   | { page: 'event'; eventId: string }
   | { page: 'tenant' }
   | { page: 'operations' }
+  | { page: 'platform' }
   | { page: 'not-found'; path: string };
 
 /** The Events page's filters, kept in its query string: a search can be bookmarked, and Back from an event comes back to it. */
@@ -25,6 +26,7 @@ export function routeOf(location: string): Route {
   if (path === '/tenant') return { page: 'tenant' };
   if (path === '/operations') return { page: 'operations' };
   if (path === '/events') return { page: 'events', search: searchOf(new URLSearchParams(query)) };
+  if (path === '/platform') return { page: 'platform' };
   const deliveries = /^\/subscriptions\/([^/]+)\/deliveries$/.exec(path);
   if (deliveries) return { page: 'deliveries', subscriptionId: decodeURIComponent(deliveries[1]) };
   const event = /^\/events\/([^/]+)$/.exec(path);
@@ -58,6 +60,8 @@ export function pathOf(route: Route): string {
       return '/tenant';
     case 'operations':
       return '/operations';
+    case 'platform':
+      return '/platform';
     case 'deliveries':
       return `/subscriptions/${segment(route.subscriptionId)}/deliveries`;
     case 'events': {

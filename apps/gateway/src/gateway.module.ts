@@ -37,6 +37,8 @@ import { GatewayRetention } from './retention/gateway-retention';
 import { EventErasure } from './erasure/event-erasure';
 import { EventsController } from './erasure/events.controller';
 import { EventEvaluationQueries } from './event-evaluations/event-evaluation-queries';
+import { RecentValuesController } from './recent-values/recent-values.controller';
+import { RecentValuesQueries } from './recent-values/recent-values.queries';
 import { EventEvaluationsController } from './event-evaluations/event-evaluations.controller';
 import { TenantErasure } from './erasure/tenant-erasure';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
@@ -68,6 +70,7 @@ export function gatewayModule(env: GatewayEnv) {
       ConnectorController,
       EventsController,
       EventEvaluationsController,
+      RecentValuesController,
       ConsoleSessionController,
       ApiKeysController,
       ConsoleInstanceController,
@@ -105,6 +108,7 @@ export function gatewayModule(env: GatewayEnv) {
       DeadLetterStore,
       DeadLetterReplay,
       ServiceReadiness,
+      RecentValuesQueries,
     ],
   })
   class GatewayModule {}

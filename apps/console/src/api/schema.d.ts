@@ -382,6 +382,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/segments/{id}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RecentValuesController_segment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/measures/{id}/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RecentValuesController_measure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/console/session": {
         parameters: {
             query?: never;
@@ -1600,6 +1632,17 @@ export interface components {
             /** @description More subscriptions than one answer lists (1000) */
             subscriptionsTruncated: boolean;
         };
+        RecentValuesDto_Output: {
+            /** @description Oldest to newest; empty for an id the tenant has no recorded values of (unknown, another tenant's, or past retention) */
+            values: {
+                /** @description When the value was observed: the event's occurredAt (ISO 8601, UTC) */
+                at: string;
+                /** @description The member count (segments) or the value (measures) the event reported */
+                value: number;
+                /** @description The event that reported it (GET /v1/events/{eventId}/evaluation explains it) */
+                eventId: string;
+            }[];
+        };
         /** @description Exactly one of apiKey (a tenant signs in) and adminToken (an operator signs in) */
         SignInDto: {
             /** @description A tenant signs in with its API key (what it sends as X-API-Key) */
@@ -2791,6 +2834,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RecentValuesController_segment: {
+        parameters: {
+            query?: {
+                /** @description The most recent values to return (1-500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The segment's recent member counts. Oldest to newest, the values applied in turn (a stale or duplicate observation never was the value), as long as the evaluator keeps them (RETENTION_OBSERVATIONS_DAYS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentValuesDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RecentValuesController_measure: {
+        parameters: {
+            query?: {
+                /** @description The most recent values to return (1-500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The measure's recent values. Oldest to newest, the values applied in turn (a stale or duplicate observation never was the value), as long as the evaluator keeps them (RETENTION_OBSERVATIONS_DAYS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentValuesDto_Output"];
                 };
             };
             /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */

@@ -148,6 +148,19 @@ describe('the gateway\'s API documents', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/console'))).toEqual([]);
   });
 
+  it('documents the recent values of segments and measures, and keeps them out of the connector', async () => {
+    const document = await get('/v1/openapi.json');
+    for (const path of ['/v1/segments/{id}/values', '/v1/measures/{id}/values']) {
+      const operation = document.paths[path].get;
+      expect(operation.security).toEqual([{ apiKey: [] }]);
+      expect(operation.parameters.map((p: Json) => [p.name, p.in])).toEqual(expect.arrayContaining([['id', 'path'], ['limit', 'query']]));
+      const limit = operation.parameters.find((p: Json) => p.name === 'limit').schema;
+      expect([limit.minimum, limit.maximum, limit.default]).toEqual([1, 500, 50]);
+    }
+    const connector = await get('/v1/connector/power-automate.json');
+    expect(Object.keys(connector.paths).filter((path) => path.endsWith('/values'))).toEqual([]);
+  });
+
   it('documents the error catalogue: every code in the Error schema, every operation answering errors with it', async () => {
     const document = await get('/v1/openapi.json');
     expect(document.components.schemas.Error.properties.error.enum).toEqual(ERROR_CATALOGUE.map((e) => e.code));

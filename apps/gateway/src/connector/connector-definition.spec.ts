@@ -101,4 +101,9 @@ describe('the Power Automate connector definition', () => {
   it('leaves out the events routes (the evaluation lookup and list, the erasure): diagnostics and GDPR, never a flow\'s action', () => {
     expect(Object.keys(connector.paths).filter((path) => path.startsWith('/v1/events'))).toEqual([]);
   });
+
+  it("leaves out the recent values of segments and measures: the console's charts, not a flow's action", () => {
+    expect(Object.keys(connector.paths).filter((path) => /\/values$/.test(path))).toEqual([]);
+    expect([...operations.keys()].filter((id) => /values/i.test(id))).toEqual([]);
+  });
 });
