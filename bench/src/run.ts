@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { consumerBaseline, httpBaseline, producerBaseline } from './baselines';
 import { BenchReceiver } from './bench-receiver';
+import { ConsoleBench, type ConsolePageTiming } from './console-bench';
 import { describeMachine } from './machine';
 import { TriplineBench } from './tripline-bench';
 
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
   log('Tripline: matching with 100 and 100,000 unrelated subscriptions...');
   const match100 = await bench.matching(100, 10_000);
   const match100k = await bench.matching(100_000, 10_000);
+  log('console: pages on 10,000 subscriptions and 100,000 deliveries...');
+  const consoleBench = new ConsoleBench(stack, infra.databaseUrl);
+  const consoleDataSet = await consoleBench.topUp(100_000);
+  const consolePages = await consoleBench.pages(5);
   await stack.stop();
   await receiver.stop();
   const machine = await describeMachine(infra);
@@ -84,12 +89,14 @@ async function main(): Promise<void> {
     machine,
     baselines: { b1Producer: b1, b2ConsumerToHttp: b2, b3Http: b3 },
     tripline: { saturation, httpIngestion: http, latencyAtHalfRate: { rate: halfRate, ...tripLatency }, fanOut, matching: [match100, match100k], memoryMB: { idle: idleMemory, peakUnderLoad: peak as Record<ServiceName, number> } },
+    console: { dataSet: consoleDataSet, pages: consolePages },
     ratios,
     goals: {
       deliveriesAtLeastHalfOfB2: ratios.deliveriesVsB2 >= 0.5,
       p99Under100msAtHalfRate: tripLatency.p99 < 100,
       matching100kAtLeast80PercentOf100: ratios.matching100kVs100 >= 0.8,
       fanOutWithinTwiceTheSustainedTime: ratios.fanOutVsBudget <= 1,
+      consolePagesWithinASecond: consolePages.every((p) => p.ms.max < 1000),
     },
   };
   const dir = path.join(REPO_ROOT, 'bench/results');
@@ -113,6 +120,7 @@ function print(r: {
     matching: Array<{ unrelatedSubscriptions: number; eventsPerSecond: number }>;
     memoryMB: { idle: Record<string, number>; peakUnderLoad: Record<string, number> };
   };
+  console: { dataSet: { subscriptions: number; deliveries: number }; pages: ConsolePageTiming[] };
   ratios: Record<string, number>;
   goals: Record<string, boolean>;
 }): void {
@@ -128,6 +136,8 @@ function print(r: {
     ['fan-out: 1 event → 10,000 callbacks', `${r.tripline.fanOut.lastCallbackMs} ms (subscribing took ${r.tripline.fanOut.setupSeconds} s)`],
     ...r.tripline.matching.map((m): [string, string] => [`matching with ${m.unrelatedSubscriptions} unrelated subscriptions`, `${m.eventsPerSecond} events/s`]),
     ['memory idle (MB)', JSON.stringify(r.tripline.memoryMB.idle)],
+    [`console on ${r.console.dataSet.subscriptions} subscriptions, ${r.console.dataSet.deliveries} deliveries`, 'load until the list shows, p50 / max'],
+    ...r.console.pages.map((p): [string, string] => [`  ${p.page}`, `${p.ms.p50} / ${p.ms.max} ms`]),
     ['memory peak under load (MB)', JSON.stringify(r.tripline.memoryMB.peakUnderLoad)],
     ...Object.entries(r.ratios).map(([k, v]): [string, string] => [`ratio ${k}`, String(v)]),
     ...Object.entries(r.goals).map(([k, v]): [string, string] => [`goal ${k}`, v ? 'met' : 'MISSED']),

@@ -177,7 +177,7 @@ describe('the Tripline console in Chromium', () => {
       expect(calls).toHaveLength(2);
       expect(new Set(calls.map((c) => c.headers['webhook-id']))).toEqual(new Set([String(calls[0].headers['webhook-id'])]));
       expect(await delivery.innerText()).toContain(String(calls[0].headers['webhook-id']));
-      expect(subscription.id).toBe(new URL(page.url()).pathname.split('/')[2]);
+      expect(new URL(page.url()).searchParams.get('subscriptionId')).toBe(subscription.id);
       await shoot('deliveries');
 
       // Signing out ends the session on the server: the old cookie is refused from then on.
@@ -266,6 +266,10 @@ describe('the Tripline console in Chromium', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.first().innerText()).toContain('ds-gone'); // disabled first
     expect(await disabled.innerText()).toMatch(/disabled[\s\S]*410/);
+    // How each one's callbacks fare: the disabled one's only delivery found its flow gone; the other has had none.
+    expect(await disabled.locator('[data-label="Last delivery"]').innerText()).toContain('gone');
+    expect(await disabled.locator('[data-label="Success, 24 h"]').innerText()).toBe('0 % (0 of 1)');
+    expect(await subscriptionRow(page, 'ds-kept').locator('[data-label="Last delivery"]').innerText()).toBe('none yet');
 
     await disabled.getByRole('button', { name: /^Re-enable data-source-refresh-failed/ }).click();
     await status(page, 'Re-enabled');
@@ -292,6 +296,47 @@ describe('the Tripline console in Chromium', () => {
     await status(page, 'Deleted the data-source-refresh-failed subscription');
     expect(await rows.count()).toBe(1);
     expect((await fetch(`${gateway}/v1/subscriptions/${kept.id}`, { headers: { 'x-api-key': apiKey } })).status).toBe(404);
+  });
+
+  it("finds deliveries across subscriptions by status and trigger; the filter is in the address, and one subscription's log offers its recovery", async () => {
+    const { tenantId, apiKey } = await stack.createTenant('console deliveries');
+    await subscribe(apiKey, 'fine', 'ds-fine');
+    await subscribe(apiKey, 'gone', 'ds-vanished');
+    const fine = await fire(apiKey, tenantId, 'ds-fine');
+    const vanished = await fire(apiKey, tenantId, 'ds-vanished'); // its flow answers 410: the delivery ends gone
+    await stack.kafka.waitForGroup(stack.kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
+
+    const page = await openSignedOut(DESKTOP);
+    await signIn(page, 'tenant', apiKey, 'Set up Power Automate');
+    await nav(page, 'Deliveries');
+    await page.getByRole('heading', { level: 1, name: 'Deliveries' }).waitFor();
+    const cards = page.getByRole('article');
+    await status(page, '2 deliveries shown.');
+    expect(await cards.first().innerText()).toContain(vanished.id); // newest first
+
+    const filter = page.getByRole('search', { name: 'Filter deliveries' });
+    await filter.getByLabel('Status').selectOption('gone');
+    await filter.getByLabel('Trigger').selectOption('data-source-refresh-failed');
+    await filter.getByLabel('Subscription id').press('Enter'); // the form submits from the keyboard
+    await status(page, '1 delivery shown (filtered).');
+    expect(await cards.innerText()).toMatch(new RegExp(`${vanished.id}[\\s\\S]*gone[\\s\\S]*410`));
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ status: 'gone', trigger: 'data-source-refresh-failed' });
+    await screenshots.take(page, 'deliveries-filtered');
+
+    // Reloaded (or bookmarked), the page keeps its filter.
+    await page.reload();
+    await status(page, '1 delivery shown (filtered).');
+    expect(await filter.getByLabel('Status').inputValue()).toBe('gone');
+
+    // A card's subscription opens that subscription's log alone, with its recovery form.
+    await cards.getByRole('link', { name: /only its deliveries/ }).click();
+    await page.waitForURL(/\?subscriptionId=[^&]+$/);
+    await page.locator('.lead').filter({ hasText: /data-source-refresh-failed to .*disabled/ }).waitFor();
+    await page.getByText('Recover a time window').waitFor();
+    await cards.filter({ hasText: vanished.id }).waitFor();
+    await page.getByRole('link', { name: 'Every delivery' }).click();
+    await status(page, '2 deliveries shown.');
+    expect(await cards.nth(1).innerText()).toContain(fine.id);
   });
 
   it('manages API keys on the Set-up page: made and shown once, renamed, rotated, revoked; rotating its own key signs the console in again', async () => {

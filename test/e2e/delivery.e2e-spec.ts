@@ -1,4 +1,5 @@
 import {
+  createTenant,
   json,
   pipelineSettled,
   refreshEvent,
@@ -98,6 +99,71 @@ describe('Tripline end to end: signed, retried, recoverable delivery', () => {
     expect(calls).toHaveLength(4);
     expect(new Set(calls.map((c) => c.headers['webhook-id']))).toEqual(new Set([dead.id]));
     expect((await api('GET', `/v1/subscriptions/${sub.id}/deliveries`)).deliveries[0]).toMatchObject({ status: 'delivered', attemptCount: 4 });
+  });
+
+  it("searches the tenant's whole delivery log by subscription, state, trigger and time, a page at a time, and never another tenant's", async () => {
+    const since = new Date().toISOString();
+    answers.set('/search-down', () => 503);
+    const down = await subscribe('/search-down');
+    const up = await subscribe('/search-up');
+    const succeeded = await api('POST', '/v1/subscriptions/data-source-refresh-succeeded', { callbackUrl: receiver.url('/search-ok'), dataSourceId: 'ds-search-ok' });
+    expect(succeeded.httpStatus).toBe(201);
+    await kafka.waitForGroup(kafka.groupId('tripline-evaluator', 'subscription-changes'), 'subscriptionChanges');
+    const [failing] = await fire('/search-down');
+    // One at a time: the log's order is the order they were made in.
+    const working = [...(await fire('/search-up')), ...(await fire('/search-up'))];
+    const refreshed = refreshEvent({ dataSourceId: 'ds-search-ok', status: 'succeeded' });
+    const res = await fetch(`${services.url('ingestion')}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(refreshed) });
+    expect(res.status).toBe(202);
+    await pipelineSettled(kafka, [tenantId]);
+
+    const search = async (query: Record<string, string>) => {
+      const page = await api('GET', `/v1/deliveries?${new URLSearchParams({ since, ...query })}`);
+      expect(page.httpStatus).toBe(200);
+      return page.deliveries.map((d: Json) => [d.eventId, d.subscriptionId, d.status]);
+    };
+    expect(await search({})).toEqual([
+      [refreshed.id, succeeded.id, 'delivered'],
+      ...working.toReversed().map((e) => [e.id, up.id, 'delivered']),
+      [failing.id, down.id, 'failed'],
+    ]);
+    expect(await search({ status: 'failed' })).toEqual([[failing.id, down.id, 'failed']]);
+    expect(await search({ trigger: 'data-source-refresh-succeeded' })).toEqual([[refreshed.id, succeeded.id, 'delivered']]);
+    expect(await search({ subscriptionId: up.id })).toHaveLength(2);
+    // The first delivery alone was made before a millisecond after it.
+    const [first] = (await api('GET', `/v1/deliveries?${new URLSearchParams({ since, status: 'failed' })}`)).deliveries;
+    expect(await search({ until: new Date(Date.parse(first.createdAt) + 1).toISOString() })).toEqual([[failing.id, down.id, 'failed']]);
+    expect(await api('GET', `/v1/deliveries?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date(Date.parse(since) - 1).toISOString())}`)).toMatchObject({
+      httpStatus: 400,
+      issues: [expect.objectContaining({ path: 'until', message: 'must be after since' })],
+    });
+    expect(await api('GET', '/v1/deliveries?trigger=data-source-exploded')).toMatchObject({ httpStatus: 400, issues: [expect.objectContaining({ path: 'trigger' })] });
+
+    // A page at a time: the cursor walks the same four, each once.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = await api('GET', `/v1/deliveries?${new URLSearchParams({ since, limit: '1', ...(cursor ? { cursor } : {}) })}`);
+      walked.push(...page.deliveries.map((d: Json) => d.eventId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual([refreshed.id, ...working.toReversed().map((e) => e.id), failing.id]);
+
+    // How each subscription fares, as the console's Subscriptions page shows it.
+    const { summaries } = await api('GET', `/v1/deliveries/summaries?subscriptionIds=${[down.id, up.id, succeeded.id].join(',')}`);
+    const byId = new Map(summaries.map((s: Json) => [s.subscriptionId, s]));
+    expect(byId.get(down.id)).toMatchObject({ lastStatus: 'failed', delivered24h: 0, failed24h: 1, lastDeliveryAt: first.createdAt });
+    expect(byId.get(up.id)).toMatchObject({ lastStatus: 'delivered', delivered24h: 2, failed24h: 0 });
+    expect(byId.get(succeeded.id)).toMatchObject({ lastStatus: 'delivered', delivered24h: 1, failed24h: 0 });
+
+    // Another tenant, even naming this one's subscription, sees none of it.
+    const other = await createTenant('another tenant');
+    const asOther = (path: string) => fetch(`${services.url('gateway')}${path}`, { headers: { 'x-api-key': other.apiKey } }).then(json);
+    expect(await asOther(`/v1/deliveries?subscriptionId=${up.id}`)).toEqual({ deliveries: [], nextCursor: null });
+    expect(await asOther(`/v1/deliveries/summaries?subscriptionIds=${up.id}`)).toEqual({
+      summaries: [{ subscriptionId: up.id, lastDeliveryAt: null, lastStatus: null, delivered24h: 0, failed24h: 0 }],
+    });
+    expect(await api('GET', '/v1/deliveries/summaries?subscriptionIds=not-an-id')).toMatchObject({ httpStatus: 400, issues: [expect.objectContaining({ path: expect.stringMatching(/^subscriptionIds/) })] });
   });
 
   it('recovers every failed delivery of a time window', async () => {

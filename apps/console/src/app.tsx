@@ -126,7 +126,7 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
     case 'platform':
       return <PlatformStatePage />;
     case 'deliveries':
-      return <DeliveriesPage key={route.subscriptionId} subscriptionId={route.subscriptionId} />;
+      return <DeliveriesPage filter={route.filter} />;
     case 'events':
       return <EventsPage search={route.search} />;
     case 'event':
@@ -151,7 +151,7 @@ function Page(props: { route: Route; shown: Route['page']; actingFor: string | n
 }
 
 function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSession; actingFor: string | null; shown: Route['page']; onSignOut: () => void }) {
-  const at = (page: Route['page']) => shown === page || (page === 'subscriptions' && shown === 'deliveries') || (page === 'events' && shown === 'event');
+  const at = (page: Route['page']) => shown === page || (page === 'events' && shown === 'event');
   return (
     <header className="site-header">
       <p className="brand">Tripline</p>
@@ -165,6 +165,11 @@ function Header({ session, actingFor, shown, onSignOut }: { session: ConsoleSess
           <li>
             <Link to={{ page: 'subscriptions' }} current={at('subscriptions')}>
               Subscriptions
+            </Link>
+          </li>
+          <li>
+            <Link to={{ page: 'deliveries', filter: {} }} current={at('deliveries')}>
+              Deliveries
             </Link>
           </li>
           <li>

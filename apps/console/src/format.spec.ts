@@ -1,4 +1,4 @@
-import { callbackHost, disabledFirst, formatBytes, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from './format';
+import { callbackHost, formatBytes, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, localInputOf, subscriptionParameters } from './format';
 
 describe('what the console shows of the API', () => {
   it('shows only the host of a callback URL: never its path, query or signature', () => {
@@ -31,16 +31,6 @@ describe('what the console shows of the API', () => {
     ]);
   });
 
-  it('puts disabled subscriptions first, keeping the order of each kind', () => {
-    const subscriptions = [
-      { id: '1', status: 'active' },
-      { id: '2', status: 'disabled' },
-      { id: '3', status: 'pending_validation' },
-      { id: '4', status: 'disabled' },
-    ];
-    expect(disabledFirst(subscriptions).map((s) => s.id)).toEqual(['2', '4', '1', '3']);
-  });
-
   it('writes times and durations in one unambiguous shape', () => {
     const at = new Date(2026, 10, 26, 9, 5, 7);
     expect(formatTime(at.toISOString())).toBe('2026-11-26 09:05:07');
@@ -58,6 +48,9 @@ describe('what the console shows of the API', () => {
     expect(instantFromLocalInput(value)).toBe(new Date(2026, 10, 26, 10, 30).toISOString());
     expect(instantFromLocalInput('')).toBeNull();
     expect(instantFromLocalInput('soon')).toBeNull();
+    expect(localInputOf(instantFromLocalInput(value)!)).toBe(value);
+    expect(localInputOf(undefined)).toBe('');
+    expect(localInputOf('soon')).toBe('');
   });
 });
 

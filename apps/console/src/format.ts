@@ -1,5 +1,5 @@
-// How the pages show what the API answers. Pure, so the rules (no callback URL shown whole,
-// disabled subscriptions first) have tests of their own.
+// How the pages show what the API answers. Pure, so its rules (never a callback URL whole, the
+// API's instants as the browser's local time) have tests of their own.
 
 /** The fields every subscription has; any other field is one of its trigger's parameters. */
 const SUBSCRIPTION_FIELDS = new Set(['id', 'trigger', 'callbackUrl', 'status', 'disabledReason', 'createdAt', 'updatedAt']);
@@ -22,11 +22,6 @@ export function subscriptionParameters(subscription: Record<string, unknown>): A
   return Object.entries(subscription)
     .filter(([name, value]) => !SUBSCRIPTION_FIELDS.has(name) && value !== null && value !== undefined)
     .map(([name, value]) => [name, String(value)]);
-}
-
-/** Disabled subscriptions first (they need someone), the rest as the API listed them. */
-export function disabledFirst<T extends { status: string }>(subscriptions: readonly T[]): T[] {
-  return [...subscriptions.filter((s) => s.status === 'disabled'), ...subscriptions.filter((s) => s.status !== 'disabled')];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -60,6 +55,13 @@ export function instantFromLocalInput(value: string): string | null {
 
 /** `<input type="datetime-local">`'s value for an instant some hours before `now`, in local time. */
 export function localInputHoursBefore(hours: number, now = new Date()): string {
-  const at = new Date(now.getTime() - hours * 3_600_000);
+  return localInputOf(new Date(now.getTime() - hours * 3_600_000).toISOString());
+}
+
+/** An ISO 8601 instant as an `<input type="datetime-local">` value, in the browser's local time; empty when absent or not a time. */
+export function localInputOf(iso: string | undefined): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }

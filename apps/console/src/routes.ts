@@ -2,7 +2,7 @@
 export type Route =
   | { page: 'setup' }
   | { page: 'subscriptions' }
-  | { page: 'deliveries'; subscriptionId: string }
+  | { page: 'deliveries'; filter: DeliveryFilter }
   | { page: 'events'; search: EventSearch }
   | { page: 'event'; eventId: string }
   | { page: 'tenant' }
@@ -16,6 +16,16 @@ export interface EventSearch {
   type?: string;
 }
 
+/** The Deliveries page's filters, in its query string like the Events page's; `since` and `until` are ISO 8601 instants. */
+export interface DeliveryFilter {
+  subscriptionId?: string;
+  status?: string;
+  trigger?: string;
+  since?: string;
+  until?: string;
+}
+const DELIVERY_FILTERS = ['subscriptionId', 'status', 'trigger', 'since', 'until'] as const;
+
 /** A path as the address bar has it, with its query string (`/events?entityId=crm`). */
 export function routeOf(location: string): Route {
   const mark = location.indexOf('?');
@@ -27,11 +37,22 @@ export function routeOf(location: string): Route {
   if (path === '/operations') return { page: 'operations' };
   if (path === '/events') return { page: 'events', search: searchOf(new URLSearchParams(query)) };
   if (path === '/platform') return { page: 'platform' };
+  if (path === '/deliveries') return { page: 'deliveries', filter: filterOf(new URLSearchParams(query)) };
+  // Where one subscription's log was before the whole log could be searched: its bookmarks still open it.
   const deliveries = /^\/subscriptions\/([^/]+)\/deliveries$/.exec(path);
-  if (deliveries) return { page: 'deliveries', subscriptionId: decodeURIComponent(deliveries[1]) };
+  if (deliveries) return { page: 'deliveries', filter: { subscriptionId: decodeURIComponent(deliveries[1]) } };
   const event = /^\/events\/([^/]+)$/.exec(path);
   if (event) return { page: 'event', eventId: decodeURIComponent(event[1]) };
   return { page: 'not-found', path: location };
+}
+
+function filterOf(query: URLSearchParams): DeliveryFilter {
+  const filter: DeliveryFilter = {};
+  for (const name of DELIVERY_FILTERS) {
+    const value = query.get(name)?.trim();
+    if (value) filter[name] = value;
+  }
+  return filter;
 }
 
 function searchOf(query: URLSearchParams): EventSearch {
@@ -62,8 +83,12 @@ export function pathOf(route: Route): string {
       return '/operations';
     case 'platform':
       return '/platform';
-    case 'deliveries':
-      return `/subscriptions/${segment(route.subscriptionId)}/deliveries`;
+    case 'deliveries': {
+      const query = new URLSearchParams();
+      for (const name of DELIVERY_FILTERS) if (route.filter[name]) query.set(name, route.filter[name]);
+      const text = query.toString();
+      return text ? `/deliveries?${text}` : '/deliveries';
+    }
     case 'events': {
       const query = new URLSearchParams();
       if (route.search.entityId) query.set('entityId', route.search.entityId);

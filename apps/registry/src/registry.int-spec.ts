@@ -1,4 +1,4 @@
-import { operationsWebhookId, type DeliveryOutcome, type RegistryOutcome, type RegistryQuestion, type RegistryRequest, type Subscription, type TriggerName } from '@tripline/contracts';
+import { operationsWebhookId, type DeliveryOutcome, type ListPosition, type RegistryOutcome, type RegistryQuestion, type RegistryRequest, type Subscription, type TriggerName } from '@tripline/contracts';
 import { SecretBox } from '@tripline/secrets';
 import { goneOutcome, isolatedNamespace, query, startInProcess, TEST_SECRETS_KEY, TestKafka, type RunningService } from '@tripline/testing';
 import { randomUUID } from 'node:crypto';
@@ -96,6 +96,36 @@ describe('registry, against the real Kafka and Postgres', () => {
     const page2 = await ask({ kind: 'list', tenantId: tenant, limit: 2, after: page1.kind === 'listed' ? page1.nextAfter ?? undefined : undefined });
     expect(page2).toMatchObject({ kind: 'listed', nextAfter: null });
     expect(page2.kind === 'listed' && page2.subscriptions).toHaveLength(1);
+  });
+
+  it('lists the disabled subscriptions first, however many pages the others fill, and narrows by state and trigger', async () => {
+    const tenant = randomUUID();
+    const made = await askAll(Array.from({ length: 7 }, (_, n) => subscribeTo(tenant, n < 5 ? 'data-source-refresh-failed' : 'unification-completed', `${callbackUrl}/many/${n}`)));
+    const ids = made.map((o) => (o.kind === 'subscribed' ? o.subscription.id : ''));
+    // Two are disabled, among the last in id order: a page of the others must not come before them.
+    const [lastTwo, rest] = [ids.toSorted().slice(-2), ids.toSorted().slice(0, -2)];
+    for (const id of lastTwo) {
+      const gone = goneOutcome(tenant, id, 1);
+      const disabled = await service.app.get(SubscriptionStore).disable(tenant, id, 'callback answered 410', (s) => subscriptionDisabledNotice(s, disablingOf(gone, 'active')!, gone));
+      expect(disabled?.changedNow).toBe(true);
+    }
+
+    const walk = async (filter: { status?: 'active' | 'disabled'; trigger?: 'unification-completed' } = {}) => {
+      const seen: Array<[string, string]> = [];
+      let after: ListPosition | undefined;
+      do {
+        const page = await ask({ kind: 'list', tenantId: tenant, limit: 2, after, ...filter });
+        if (page.kind !== 'listed') throw new Error(`not a page: ${JSON.stringify(page)}`);
+        seen.push(...page.subscriptions.map((s): [string, string] => [s.id, s.status]));
+        after = page.nextAfter ?? undefined;
+      } while (after);
+      return seen;
+    };
+    expect(await walk()).toEqual([...lastTwo.map((id) => [id, 'disabled']), ...rest.map((id) => [id, 'active'])]);
+    expect(await walk({ status: 'disabled' })).toEqual(lastTwo.map((id) => [id, 'disabled']));
+    expect(await walk({ status: 'active' })).toEqual(rest.map((id) => [id, 'active']));
+    const unification = ids.slice(5).toSorted();
+    expect((await walk({ trigger: 'unification-completed' })).map(([id]) => id).toSorted()).toEqual(unification);
   });
 
   it('unsubscribes, publishes the deletion, and re-subscribing reactivates with a newer version', async () => {
@@ -258,7 +288,7 @@ describe('registry, against the real Kafka and Postgres', () => {
     expect(made.every((o) => o.kind === 'subscribed')).toBe(true);
 
     const seen = new Set<string>();
-    let after: string | undefined;
+    let after: ListPosition | undefined;
     let pages = 0;
     do {
       const page = await ask({ kind: 'list', tenantId: tenant, limit: 500, after });

@@ -114,6 +114,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deliveries/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeliveriesController_summaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscriptions/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -976,6 +1008,27 @@ export interface components {
                 }[];
             }[];
             nextCursor: string | null;
+        };
+        SummariesDto_Output: {
+            /** @description One per subscription asked for, in no particular order; one without deliveries (or not the tenant's) has none to count */
+            summaries: {
+                /** Format: uuid */
+                subscriptionId: string;
+                /**
+                 * Format: date-time
+                 * @description When its latest delivery was made; null: none is in the log
+                 */
+                lastDeliveryAt: string | null;
+                /**
+                 * @description How its latest delivery stands
+                 * @enum {string|null}
+                 */
+                lastStatus: "pending" | "delivered" | "failed" | "gone" | "cancelled" | null;
+                /** @description Deliveries made in the last 24 hours that the callback accepted */
+                delivered24h: number;
+                /** @description Deliveries made in the last 24 hours that failed every attempt, or found the flow gone */
+                failed24h: number;
+            }[];
         };
         ResentDto_Output: {
             /** Format: uuid */
@@ -2046,6 +2099,10 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
+                /** @description Only subscriptions in this state */
+                status?: "active" | "pending_validation" | "disabled";
+                /** @description Only subscriptions to this trigger */
+                trigger?: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled";
             };
             header?: never;
             path?: never;
@@ -2053,7 +2110,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tenant's subscriptions */
+            /** @description The tenant's subscriptions: the disabled ones first, then the others */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2297,6 +2354,82 @@ export interface operations {
             };
         };
     };
+    DeliveriesController_search: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-500) */
+                limit?: number;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only this subscription's deliveries */
+                subscriptionId?: string;
+                /** @description Only deliveries in this state; failed ones are the dead letters */
+                status?: "pending" | "delivered" | "failed" | "gone" | "cancelled";
+                /** @description Only deliveries of this trigger's subscriptions */
+                trigger?: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled";
+                /** @description Only deliveries made at or after this time */
+                since?: string;
+                /** @description Only deliveries made before this time */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first, each with its latest attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveriesPageDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DeliveriesController_summaries: {
+        parameters: {
+            query: {
+                /** @description Up to 100 subscription ids, comma-separated */
+                subscriptionIds: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One summary per subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummariesDto_Output"];
+                };
+            };
+            /** @description An error; `error` is a code of the error catalogue, answered with its status (see the Error schema) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     DeliveriesController_list: {
         parameters: {
             query?: {
@@ -2306,6 +2439,12 @@ export interface operations {
                 cursor?: string;
                 /** @description Only deliveries in this state; failed ones are the dead letters */
                 status?: "pending" | "delivered" | "failed" | "gone" | "cancelled";
+                /** @description Only deliveries of this trigger's subscriptions */
+                trigger?: "data-source-refresh-failed" | "data-source-refresh-succeeded" | "segment-threshold-crossed" | "measure-threshold-crossed" | "full-refresh-completed" | "unification-completed" | "subscription-disabled";
+                /** @description Only deliveries made at or after this time */
+                since?: string;
+                /** @description Only deliveries made before this time */
+                until?: string;
             };
             header?: never;
             path: {
@@ -2315,7 +2454,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first, each with every attempt */
+            /** @description Newest first, each with its latest attempts */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -21,7 +21,7 @@ export const reasonLabel = (code: Reason['code']) => code.replace(/_/g, ' ');
 
 function VerdictItem({ verdict }: { verdict: Verdict }) {
   const headingId = `verdict-${verdict.subscriptionId}`;
-  const deliveries = { page: 'deliveries', subscriptionId: verdict.subscriptionId } as const;
+  const deliveries = { page: 'deliveries', filter: { subscriptionId: verdict.subscriptionId } } as const;
   return (
     <li className={verdict.fired ? 'verdict verdict-fired' : 'verdict verdict-not-fired'}>
       <div className="verdict-head">

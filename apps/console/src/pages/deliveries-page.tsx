@@ -5,31 +5,59 @@ import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
-import { callbackHost, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore } from '../format';
-import { Link } from '../navigation';
+import { callbackHost, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, localInputOf } from '../format';
+import { Link, navigate } from '../navigation';
 import { usePaged } from '../paged';
+import type { DeliveryFilter } from '../routes';
 
 type Subscription = components['schemas']['SubscriptionDto_Output'];
 type Delivery = components['schemas']['DeliveriesPageDto_Output']['deliveries'][number];
 type Attempt = Delivery['attempts'][number];
+type Trigger = Subscription['trigger'];
+type Status = Delivery['status'];
 
 const PAGE_SIZE = 20;
+/** Every status and trigger the API takes as a filter: the Record makes the compiler ask for a new one. */
+const STATUSES: Record<Status, string> = { pending: 'Pending (retrying)', delivered: 'Delivered', failed: 'Failed', gone: 'Gone (flow deleted)', cancelled: 'Cancelled' };
+const TRIGGERS: Record<Trigger, true> = {
+  'data-source-refresh-failed': true,
+  'data-source-refresh-succeeded': true,
+  'segment-threshold-crossed': true,
+  'measure-threshold-crossed': true,
+  'full-refresh-completed': true,
+  'unification-completed': true,
+  'subscription-disabled': true,
+};
+const isStatus = (value: string | undefined): value is Status => value !== undefined && value in STATUSES;
+const isTrigger = (value: string | undefined): value is Trigger => value !== undefined && value in TRIGGERS;
 
 /**
- * One subscription's delivery log, newest first, a page at a time: each delivery with its
- * attempts (status code, duration, what the callback answered) and when it is retried next.
- * Resend one delivery (same webhook-id), or everything that failed in a time window.
+ * The tenant's delivery log, newest first, a page at a time, narrowed by subscription, status,
+ * trigger and when each delivery was made (the filters live in the address, so a search can be
+ * bookmarked): each delivery with its attempts (status code, duration, what the callback
+ * answered) and when it is retried next. Resend one delivery (same webhook-id), or, for one
+ * subscription, everything that failed in a time window.
  */
-export function DeliveriesPage({ subscriptionId }: { subscriptionId: string }) {
+export function DeliveriesPage({ filter }: { filter: DeliveryFilter }) {
+  const { subscriptionId } = filter;
+  const status = isStatus(filter.status) ? filter.status : undefined;
+  const trigger = isTrigger(filter.trigger) ? filter.trigger : undefined;
   const [subscription, setSubscription] = useState<Subscription | null>(null);
   const [subscriptionError, setSubscriptionError] = useState<ApiError | null>(null);
-  const list = usePaged(async (cursor) => {
-    const page = await ok(api.GET('/v1/subscriptions/{id}/deliveries', { params: { path: { id: subscriptionId }, query: { limit: PAGE_SIZE, cursor } } }));
-    return { items: page.deliveries, nextCursor: page.nextCursor };
-  }, subscriptionId);
+  const list = usePaged(
+    async (cursor) => {
+      const query = { subscriptionId, status, trigger, since: filter.since, until: filter.until, limit: PAGE_SIZE, cursor };
+      const page = await ok(api.GET('/v1/deliveries', { params: { query } }));
+      return { items: page.deliveries, nextCursor: page.nextCursor };
+    },
+    JSON.stringify(filter),
+  );
   const action = useAction();
 
   useEffect(() => {
+    setSubscription(null);
+    setSubscriptionError(null);
+    if (!subscriptionId) return;
     ok(api.GET('/v1/subscriptions/{id}', { params: { path: { id: subscriptionId } } })).then(setSubscription, (failure: unknown) =>
       setSubscriptionError(asApiError(failure)),
     );
@@ -40,11 +68,12 @@ export function DeliveriesPage({ subscriptionId }: { subscriptionId: string }) {
       await ok(api.POST('/v1/deliveries/{id}/resend', { params: { path: { id: delivery.id } } }));
       return `The delivery of event ${delivery.eventId} is queued for another attempt, with the same webhook-id. Refresh to see it.`;
     });
-  const recover = (since: string, until: string | undefined) =>
+  const recover = (id: string, since: string, until: string | undefined) =>
     action.run(async () => {
-      const { recovered } = await ok(api.POST('/v1/subscriptions/{id}/recover', { params: { path: { id: subscriptionId } }, body: { since, until } }));
+      const { recovered } = await ok(api.POST('/v1/subscriptions/{id}/recover', { params: { path: { id } }, body: { since, until } }));
       return `${recovered} failed ${recovered === 1 ? 'delivery' : 'deliveries'} queued again. Refresh to see the new attempts.`;
     });
+  const filtered = Object.keys(filter).length > 0;
 
   return (
     <>
@@ -56,18 +85,25 @@ export function DeliveriesPage({ subscriptionId }: { subscriptionId: string }) {
               <span className={`badge badge-${subscription.status}`}>{subscription.status.replace('_', ' ')}</span>
               {subscription.disabledReason && <span className="reason"> {subscription.disabledReason}</span>}
             </>
-          ) : (
+          ) : subscriptionId ? (
             <>
               Subscription <code>{subscriptionId}</code>
             </>
+          ) : (
+            'Every callback made for your subscriptions, newest first. Narrow it down to find what failed, and resend it.'
           )}
         </p>
-        <Link to={{ page: 'subscriptions' }}>All subscriptions</Link>
+        {subscriptionId && <Link to={{ page: 'subscriptions' }}>All subscriptions</Link>}
       </PageHeading>
       <ErrorNotice error={subscriptionError} />
-      <RecoverForm busy={action.busy} onRecover={recover} />
+      <FilterForm key={JSON.stringify(filter)} filter={{ ...filter, status, trigger }} />
+      {subscriptionId && <RecoverForm busy={action.busy} onRecover={(since, until) => recover(subscriptionId, since, until)} />}
       <div className="toolbar">
-        <p role="status">{list.loading && list.items.length === 0 ? 'Loading…' : `${list.items.length} ${list.items.length === 1 ? 'delivery' : 'deliveries'} shown${list.hasMore ? ' (more to load)' : ''}.`}</p>
+        <p role="status">
+          {list.loading && list.items.length === 0
+            ? 'Loading…'
+            : `${list.items.length} ${list.items.length === 1 ? 'delivery' : 'deliveries'} shown${filtered ? ' (filtered)' : ''}${list.hasMore ? ' (more to load)' : ''}.`}
+        </p>
         <button type="button" onClick={list.reload} disabled={list.loading}>
           Refresh
         </button>
@@ -79,15 +115,86 @@ export function DeliveriesPage({ subscriptionId }: { subscriptionId: string }) {
         </p>
       )}
       {list.items.map((delivery) => (
-        <DeliveryCard key={delivery.id} delivery={delivery} busy={action.busy} onResend={() => void resend(delivery)} />
+        <DeliveryCard key={delivery.id} delivery={delivery} showSubscription={!subscriptionId} busy={action.busy} onResend={() => void resend(delivery)} />
       ))}
-      {!list.loading && list.items.length === 0 && !list.error && <p className="muted">No deliveries yet: none of the events received so far fired this subscription.</p>}
+      {!list.loading && list.items.length === 0 && !list.error && (
+        <p className="muted">{filtered ? 'No delivery matches these filters.' : 'No deliveries yet: none of the events received so far fired a subscription.'}</p>
+      )}
       {list.hasMore && (
         <button type="button" onClick={list.loadMore} disabled={list.loading}>
           More deliveries
         </button>
       )}
     </>
+  );
+}
+
+function FilterForm({ filter }: { filter: DeliveryFilter }) {
+  const [subscriptionId, setSubscriptionId] = useState(filter.subscriptionId ?? '');
+  const [status, setStatus] = useState(filter.status ?? '');
+  const [trigger, setTrigger] = useState(filter.trigger ?? '');
+  const [since, setSince] = useState(() => localInputOf(filter.since));
+  const [until, setUntil] = useState(() => localInputOf(filter.until));
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const chosen: DeliveryFilter = {
+      subscriptionId: subscriptionId.trim() || undefined,
+      status: status || undefined,
+      trigger: trigger || undefined,
+      since: instantFromLocalInput(since) ?? undefined,
+      until: instantFromLocalInput(until) ?? undefined,
+    };
+    navigate({ page: 'deliveries', filter: Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined)) });
+  }
+  return (
+    <form role="search" aria-label="Filter deliveries" className="card finder" onSubmit={submit}>
+      <h2>Filter</h2>
+      <div className="filter-fields">
+        <div>
+          <label htmlFor="deliveries-status">Status</label>
+          <select id="deliveries-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">Any status</option>
+            {Object.entries(STATUSES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="deliveries-trigger">Trigger</label>
+          <select id="deliveries-trigger" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            <option value="">Any trigger</option>
+            {Object.keys(TRIGGERS).map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="deliveries-since">Made since</label>
+          <input id="deliveries-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="deliveries-until">Made before</label>
+          <input id="deliveries-until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="deliveries-subscription">Subscription id</label>
+          <input id="deliveries-subscription" value={subscriptionId} onChange={(e) => setSubscriptionId(e.target.value)} spellCheck={false} aria-describedby="deliveries-subscription-hint" />
+          <p className="hint" id="deliveries-subscription-hint">
+            Empty: every subscription.
+          </p>
+        </div>
+      </div>
+      <div>
+        <button type="submit" className="primary">
+          Filter
+        </button>
+        {Object.values(filter).some(Boolean) && <Link to={{ page: 'deliveries', filter: {} }}>Every delivery</Link>}
+      </div>
+    </form>
   );
 }
 
@@ -100,7 +207,7 @@ function RecoverForm({ busy, onRecover }: { busy: boolean; onRecover: (since: st
     if (from) onRecover(from, instantFromLocalInput(until) ?? undefined);
   }
   return (
-    <details className="card">
+    <details className="card finder">
       <summary>Recover a time window</summary>
       <form onSubmit={submit} className="stacked-form">
         <p className="hint">Resends every delivery of this subscription that failed and was made in the window (for instance while the flow was broken).</p>
@@ -116,7 +223,7 @@ function RecoverForm({ busy, onRecover }: { busy: boolean; onRecover: (since: st
   );
 }
 
-function DeliveryCard({ delivery, busy, onResend }: { delivery: Delivery; busy: boolean; onResend: () => void }) {
+function DeliveryCard({ delivery, showSubscription, busy, onResend }: { delivery: Delivery; showSubscription: boolean; busy: boolean; onResend: () => void }) {
   const headingId = `delivery-${delivery.id}`;
   const earlier = delivery.attemptCount - delivery.attempts.length;
   return (
@@ -128,6 +235,21 @@ function DeliveryCard({ delivery, busy, onResend }: { delivery: Delivery; busy: 
         <span className={`badge badge-${delivery.status}`}>{delivery.status}</span>
       </header>
       <dl className="facts">
+        <div>
+          <dt>Trigger</dt>
+          <dd>{delivery.trigger}</dd>
+        </div>
+        {showSubscription && (
+          <div>
+            <dt>Subscription</dt>
+            <dd>
+              <Link to={{ page: 'deliveries', filter: { subscriptionId: delivery.subscriptionId } }}>
+                <code>{delivery.subscriptionId.slice(0, 8)}</code>
+                <span className="visually-hidden">: only its deliveries</span>
+              </Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Made</dt>
           <dd>{formatTime(delivery.createdAt)}</dd>

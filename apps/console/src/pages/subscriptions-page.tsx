@@ -6,11 +6,12 @@ import { ConfirmButton } from '../components/confirm-button';
 import { CopyField } from '../components/copy-field';
 import { ErrorNotice } from '../components/error-notice';
 import { PageHeading } from '../components/page-heading';
-import { callbackHost, disabledFirst, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from '../format';
+import { callbackHost, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from '../format';
 import { Link } from '../navigation';
 import { usePaged } from '../paged';
 
 type Subscription = components['schemas']['SubscriptionsPageDto_Output']['subscriptions'][number];
+type Summary = components['schemas']['SummariesDto_Output']['summaries'][number];
 type Rotated = components['schemas']['SecretRotatedDto_Output'];
 
 const PAGE_SIZE = 25;
@@ -21,15 +22,19 @@ const PAGE_SIZE = 25;
  * disabled ones first. Re-enable (and resend what it missed), rotate its secret, delete it.
  */
 export function SubscriptionsPage() {
+  const [summaries, setSummaries] = useState<Map<string, Summary>>(() => new Map());
   const list = usePaged(async (cursor) => {
     const page = await ok(api.GET('/v1/subscriptions', { params: { query: { limit: PAGE_SIZE, cursor } } }));
+    const fetched = await summariesOf(page.subscriptions.map((s) => s.id));
+    setSummaries((known) => new Map([...known, ...fetched]));
     return { items: page.subscriptions, nextCursor: page.nextCursor };
   }, 'subscriptions');
   const action = useAction();
   const [rotated, setRotated] = useState<(Rotated & { trigger: string }) | null>(null);
 
   const replace = (updated: Subscription) => list.setItems((items) => items.map((s) => (s.id === updated.id ? updated : s)));
-  const shown = disabledFirst(list.items);
+  // The API lists the disabled ones first (they need someone), however many pages the others fill.
+  const shown = list.items;
   const disabled = shown.filter((s) => s.status === 'disabled').length;
 
   const enable = (subscription: Subscription, recoverSince?: string) =>
@@ -88,7 +93,8 @@ export function SubscriptionsPage() {
               <th scope="col">Parameters</th>
               <th scope="col">Callbacks to</th>
               <th scope="col">Status</th>
-              <th scope="col">Created</th>
+              <th scope="col">Last delivery</th>
+              <th scope="col">Success, 24 h</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -99,6 +105,7 @@ export function SubscriptionsPage() {
               <SubscriptionRow
                 key={subscription.id}
                 subscription={subscription}
+                summary={summaries.get(subscription.id)}
                 busy={action.busy}
                 onEnable={(since) => void enable(subscription, since)}
                 onRotate={() => void rotate(subscription)}
@@ -118,8 +125,19 @@ export function SubscriptionsPage() {
   );
 }
 
-function SubscriptionRow(props: { subscription: Subscription; busy: boolean; onEnable: (recoverSince?: string) => void; onRotate: () => void; onDelete: () => void }) {
-  const { subscription } = props;
+/** How a page of subscriptions fares; none when the dispatcher cannot say now (the list shows without it, "unknown"). */
+async function summariesOf(ids: string[]): Promise<Array<[string, Summary]>> {
+  if (ids.length === 0) return [];
+  try {
+    const { summaries } = await ok(api.GET('/v1/deliveries/summaries', { params: { query: { subscriptionIds: ids.join(',') } } }));
+    return summaries.map((s) => [s.subscriptionId, s]);
+  } catch {
+    return [];
+  }
+}
+
+function SubscriptionRow(props: { subscription: Subscription; summary: Summary | undefined; busy: boolean; onEnable: (recoverSince?: string) => void; onRotate: () => void; onDelete: () => void }) {
+  const { subscription, summary } = props;
   const host = callbackHost(subscription.callbackUrl);
   const parameters = subscriptionParameters(subscription);
   const what = `${subscription.trigger} to ${host}`;
@@ -149,9 +167,18 @@ function SubscriptionRow(props: { subscription: Subscription; busy: boolean; onE
         <span className={`badge badge-${subscription.status}`}>{subscription.status.replace('_', ' ')}</span>
         {subscription.disabledReason && <p className="reason">{subscription.disabledReason}</p>}
       </td>
-      <td data-label="Created">{formatTime(subscription.createdAt)}</td>
+      <td data-label="Last delivery">
+        {summary?.lastDeliveryAt ? (
+          <>
+            {formatTime(summary.lastDeliveryAt)} <span className={`badge badge-${summary.lastStatus}`}>{summary.lastStatus}</span>
+          </>
+        ) : (
+          <span className="muted">{summary ? 'none yet' : 'unknown'}</span>
+        )}
+      </td>
+      <td data-label="Success, 24 h">{successRate(summary)}</td>
       <td className="row-actions">
-        <Link to={{ page: 'deliveries', subscriptionId: subscription.id }}>
+        <Link to={{ page: 'deliveries', filter: { subscriptionId: subscription.id } }}>
           Deliveries<span className="visually-hidden"> of {what}</span>
         </Link>
         {subscription.status === 'disabled' && <EnableControls what={what} busy={props.busy} onEnable={props.onEnable} />}
@@ -166,6 +193,14 @@ function SubscriptionRow(props: { subscription: Subscription; busy: boolean; onE
       </td>
     </tr>
   );
+}
+
+/** Delivered out of everything that ended in the last 24 hours: 100 % (12 of 12). */
+function successRate(summary: Summary | undefined): string {
+  if (!summary) return 'unknown';
+  const ended = summary.delivered24h + summary.failed24h;
+  if (ended === 0) return 'nothing ended';
+  return `${Math.floor((summary.delivered24h / ended) * 100)} % (${summary.delivered24h} of ${ended})`;
 }
 
 function EnableControls({ what, busy, onEnable }: { what: string; busy: boolean; onEnable: (recoverSince?: string) => void }) {

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryStatus, DeliveryView } from '@tripline/contracts';
+import type { DeliveryStatus, DeliverySummary, DeliveryView, TriggerName } from '@tripline/contracts';
 import { PrismaService, type Prisma } from '@tripline/db';
 import { readableBytes } from '../callbacks/outside-bytes';
 
 /** Newest first; the page after this (createdAt, id). */
 type Cursor = [string, string];
+
+/** What narrows a tenant's delivery log; each filter is optional. `since` and `until` bound when a delivery was made. */
+export interface DeliveryFilter {
+  subscriptionId?: string;
+  status?: DeliveryStatus;
+  trigger?: TriggerName;
+  since?: string;
+  until?: string;
+}
 
 /** The delivery log as the API shows it, and the manual ways back into the schedule. Always per tenant. */
 @Injectable()
@@ -22,7 +31,12 @@ export class DeliveryQueries {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(tenantId: string, subscriptionId: string, limit: number, status?: DeliveryStatus, before?: Cursor): Promise<{ deliveries: DeliveryView[]; next: Cursor | null }> {
+  /**
+   * A tenant's deliveries, newest first, a page at a time. Served by the (tenant, subscription,
+   * created) index for one subscription and by the (tenant, created, id) one for the whole log;
+   * `since` also skips every day partition before its day.
+   */
+  async list(tenantId: string, filter: DeliveryFilter, limit: number, before?: Cursor): Promise<{ deliveries: DeliveryView[]; next: Cursor | null }> {
     const deliveries: DeliveryView[] = [];
     let bytes = 0;
     let cursor = before;
@@ -30,7 +44,7 @@ export class DeliveryQueries {
       const wanted = Math.min(limit - deliveries.length, DeliveryQueries.READ_AHEAD);
       // One row more than wanted says whether there is anything after them.
       const rows = await this.prisma.delivery.findMany({
-        where: { tenantId, subscriptionId, status, ...after(cursor) },
+        where: { AND: [matching(tenantId, filter), after(cursor)] },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: wanted + 1,
         include: { attempts: { orderBy: { attemptNumber: 'desc' }, take: DeliveryQueries.ATTEMPTS_SHOWN } },
@@ -48,6 +62,35 @@ export class DeliveryQueries {
     }
   }
 
+  /**
+   * How each subscription's callbacks have fared: its latest delivery, and the final outcomes of
+   * those made in the last 24 hours. Two index range reads per subscription (latest one; last
+   * day's), in one statement for the whole page, never the subscription's whole log.
+   */
+  async summaries(tenantId: string, subscriptionIds: string[]): Promise<DeliverySummary[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; last_at: Date | null; last_status: string | null; delivered: bigint; failed: bigint }>>`
+      SELECT s.id, latest.created_at AS last_at, latest.status AS last_status, COALESCE(day.delivered, 0) AS delivered, COALESCE(day.failed, 0) AS failed
+      FROM unnest(${subscriptionIds}::uuid[]) AS s(id)
+      LEFT JOIN LATERAL (
+        SELECT d.created_at, d.status FROM deliveries d
+        WHERE d.tenant_id = ${tenantId}::uuid AND d.subscription_id = s.id
+        ORDER BY d.created_at DESC LIMIT 1
+      ) latest ON true
+      LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE d.status = 'delivered') AS delivered, count(*) FILTER (WHERE d.status IN ('failed', 'gone')) AS failed
+        FROM deliveries d
+        WHERE d.tenant_id = ${tenantId}::uuid AND d.subscription_id = s.id AND d.created_at >= now() - interval '24 hours'
+          AND d.log_day >= ((now() - interval '24 hours') AT TIME ZONE 'UTC')::date
+      ) day ON true`;
+    return rows.map((row) => ({
+      subscriptionId: row.id,
+      lastDeliveryAt: row.last_at?.toISOString() ?? null,
+      lastStatus: row.last_status as DeliveryStatus | null,
+      delivered24h: Number(row.delivered),
+      failed24h: Number(row.failed),
+    }));
+  }
+
   /** One more attempt now (by the database's clock), whatever the delivery's state; the same webhook-id. */
   async resend(tenantId: string, deliveryId: string): Promise<boolean> {
     const count = await this.prisma.$executeRaw`
@@ -63,6 +106,14 @@ export class DeliveryQueries {
       WHERE tenant_id = ${tenantId}::uuid AND subscription_id = ${subscriptionId}::uuid AND status = 'failed'
         AND created_at >= ${new Date(since)} AND created_at < COALESCE(${until ? new Date(until) : null}::timestamptz, now())`;
   }
+}
+
+function matching(tenantId: string, { subscriptionId, status, trigger, since, until }: DeliveryFilter): Prisma.DeliveryWhereInput {
+  const made = since || until ? { gte: since ? new Date(since) : undefined, lt: until ? new Date(until) : undefined } : undefined;
+  // A delivery lives in the partition of the day it was made or a later one (DeliveryRetention
+  // moves keepers forward, never back): a row made since `since` is in no earlier day's partition.
+  const logDay = since ? { gte: new Date(`${new Date(since).toISOString().slice(0, 10)}T00:00:00Z`) } : undefined;
+  return { tenantId, subscriptionId, status, trigger, createdAt: made, logDay };
 }
 
 function after(cursor: Cursor | undefined): Prisma.DeliveryWhereInput {

@@ -5,7 +5,7 @@ import { DispatchEndpoints } from '../endpoints/dispatch-endpoints';
 import { DeliveryQueries } from './delivery-queries';
 import { DeliveryScheduler } from './delivery-scheduler';
 
-/** Answers the gateway's questions about deliveries: the log, resend, recover. */
+/** Answers the gateway's questions about deliveries: the log, how each subscription fares, resend, recover. */
 @Controller()
 export class DispatcherRequestsConsumer {
   constructor(
@@ -29,7 +29,9 @@ export class DispatcherRequestsConsumer {
   private async answer(request: DispatcherRequest): Promise<DispatcherOutcome> {
     switch (request.kind) {
       case 'deliveries':
-        return { kind: 'deliveries', ...(await this.queries.list(request.tenantId, request.subscriptionId, request.limit, request.status, request.before)) };
+        return { kind: 'deliveries', ...(await this.queries.list(request.tenantId, request, request.limit, request.before)) };
+      case 'summaries':
+        return { kind: 'summaries', summaries: await this.queries.summaries(request.tenantId, [...new Set(request.subscriptionIds)]) };
       case 'resend':
         return { kind: 'resent', found: await this.queries.resend(request.tenantId, request.deliveryId) };
       case 'recover': {

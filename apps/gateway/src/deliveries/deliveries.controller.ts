@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, HttpError, ZodPipe } from '@tripline/servic
 import { ApiKeyGuard, CurrentTenant } from '@tripline/tenancy';
 import { ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
-import { DeliveriesPageDto, DeliveriesQuery, DeliveriesQueryDto, RecoveredDto, RecoverRequest, RecoverRequestDto, ResentDto } from './delivery.dtos';
+import { DeliveriesPageDto, DeliveriesQuery, DeliveriesQueryDto, DeliveriesSearch, DeliveriesSearchDto, RecoveredDto, SummariesDto, SummariesQuery, SummariesQueryDto, RecoverRequest, RecoverRequestDto, ResentDto } from './delivery.dtos';
 import { RequestTimedOutFilter } from '../request-timed-out.filter';
 import { DispatcherClient } from './dispatcher-client';
 
@@ -24,18 +24,34 @@ const UnknownId = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => 
 export class DeliveriesController {
   constructor(@Inject(DispatcherClient) private readonly dispatcher: DispatcherClient) {}
 
+  /** The tenant's whole delivery log, narrowed by subscription, state, trigger and time. */
+  @Get('deliveries')
+  @ZodResponse({ status: 200, description: 'Newest first, each with its latest attempts', type: DeliveriesPageDto })
+  search(@CurrentTenant() tenantId: string, @Query(new ZodPipe(DeliveriesSearch)) query: DeliveriesSearchDto) {
+    return this.page(tenantId, query);
+  }
+
+  /** How each subscription's callbacks have fared: its latest delivery, and the last 24 hours' outcomes. */
+  @Get('deliveries/summaries')
+  @ZodResponse({ status: 200, description: 'One summary per subscription', type: SummariesDto })
+  async summaries(@CurrentTenant() tenantId: string, @Query(new ZodPipe(SummariesQuery)) query: SummariesQueryDto) {
+    const { summaries } = expect(await this.dispatcher.ask({ kind: 'summaries', tenantId, subscriptionIds: query.subscriptionIds }), 'summaries');
+    return { summaries };
+  }
+
   @Get('subscriptions/:id/deliveries')
-  @ZodResponse({ status: 200, description: 'Newest first, each with every attempt', type: DeliveriesPageDto })
-  async list(
+  @ZodResponse({ status: 200, description: 'Newest first, each with its latest attempts', type: DeliveriesPageDto })
+  list(
     @CurrentTenant() tenantId: string,
     @Param('id', UnknownId('subscription')) subscriptionId: string,
     @Query(new ZodPipe(DeliveriesQuery)) query: DeliveriesQueryDto,
   ) {
-    const before = decodeCursor(query.cursor, 2, ([at, id]) => !Number.isNaN(Date.parse(at)) && z.uuid().safeParse(id).success) as [string, string] | null;
-    const outcome = expect(
-      await this.dispatcher.ask({ kind: 'deliveries', tenantId, subscriptionId, status: query.status, limit: query.limit, before: before ?? undefined }),
-      'deliveries',
-    );
+    return this.page(tenantId, { ...query, subscriptionId });
+  }
+
+  private async page(tenantId: string, { cursor, limit, ...filter }: DeliveriesSearchDto) {
+    const before = decodeCursor(cursor, 2, ([at, id]) => !Number.isNaN(Date.parse(at)) && z.uuid().safeParse(id).success) as [string, string] | null;
+    const outcome = expect(await this.dispatcher.ask({ kind: 'deliveries', tenantId, ...filter, limit, before: before ?? undefined }), 'deliveries');
     return { deliveries: outcome.deliveries, nextCursor: outcome.next ? encodeCursor(outcome.next) : null };
   }
 

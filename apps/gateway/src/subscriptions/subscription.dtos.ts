@@ -20,7 +20,11 @@ export class SubscriptionDto extends createZodDto(SubscriptionViewSchema) {}
 export const SubscriptionsPage = z.object({ subscriptions: z.array(SubscriptionViewSchema), nextCursor: z.string().nullable() });
 export class SubscriptionsPageDto extends createZodDto(SubscriptionsPage) {}
 
-export const SubscriptionsQuery = z.object({ ...PageQuery });
+export const SubscriptionsQuery = z.object({
+  ...PageQuery,
+  status: SubscriptionStatus.exclude(['deleted']).optional().describe('Only subscriptions in this state'),
+  trigger: TriggerName.optional().describe('Only subscriptions to this trigger'),
+});
 export class SubscriptionsQueryDto extends createZodDto(SubscriptionsQuery) {}
 
 /** The subscribe answer: the subscription, and its signing secret (only ever in this answer). */

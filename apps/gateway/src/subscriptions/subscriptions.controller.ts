@@ -61,14 +61,16 @@ export class SubscriptionsController {
   ) {}
 
   @Get()
-  @ZodResponse({ status: 200, description: "The tenant's subscriptions", type: SubscriptionsPageDto })
+  @ZodResponse({ status: 200, description: "The tenant's subscriptions: the disabled ones first, then the others", type: SubscriptionsPageDto })
   async list(
     @CurrentTenant() tenantId: string,
     @Query(new ZodPipe(SubscriptionsQuery)) query: SubscriptionsQueryDto,
   ): Promise<{ subscriptions: SubscriptionView[]; nextCursor: string | null }> {
-    const [after] = decodeCursor(query.cursor, 1, ([id]) => z.uuid().safeParse(id).success) ?? [];
-    const outcome = expectOutcome(await this.registry.ask({ kind: 'list', tenantId, limit: query.limit, after }), 'listed');
-    return { subscriptions: outcome.subscriptions.map(toView), nextCursor: outcome.nextAfter ? encodeCursor([outcome.nextAfter]) : null };
+    const [part, id] = decodeCursor(query.cursor, 2, ([part, id]) => (part === 'disabled' || part === 'others') && z.uuid().safeParse(id).success) ?? [];
+    const after = id ? { disabled: part === 'disabled', id } : undefined;
+    const outcome = expectOutcome(await this.registry.ask({ kind: 'list', tenantId, limit: query.limit, after, status: query.status, trigger: query.trigger }), 'listed');
+    const next = outcome.nextAfter;
+    return { subscriptions: outcome.subscriptions.map(toView), nextCursor: next ? encodeCursor([next.disabled ? 'disabled' : 'others', next.id]) : null };
   }
 
   @Get(':id')

@@ -95,7 +95,7 @@ export class RegistryRequestsConsumer {
       case 'get':
         return { kind: 'found', subscription: await this.store.get(request.tenantId, request.subscriptionId) };
       case 'list': {
-        const { subscriptions, more } = await this.store.list(request.tenantId, request.limit, request.after);
+        const { subscriptions, more } = await this.store.list(request.tenantId, request.limit, request.after, request);
         return { kind: 'listed', ...boundedPage(subscriptions, more) };
       }
     }

@@ -21,7 +21,8 @@ describe('boundedPage', () => {
   it('keeps a page whole when it fits, with the store\'s answer of whether more follow', () => {
     const rows = [1, 2, 3].map((n) => subscription(n));
     expect(boundedPage(rows, false)).toEqual({ subscriptions: rows, nextAfter: null });
-    expect(boundedPage(rows, true).nextAfter).toBe(rows[2].id);
+    expect(boundedPage(rows, true).nextAfter).toEqual({ disabled: false, id: rows[2].id });
+    expect(boundedPage([{ ...rows[0], status: 'disabled' }], true).nextAfter).toEqual({ disabled: true, id: rows[0].id });
   });
 
   it('cuts a page that would pass the byte budget, and says where the next one starts', () => {
@@ -29,12 +30,12 @@ describe('boundedPage', () => {
     const page = boundedPage(rows, false);
     expect(page.subscriptions.length).toBeLessThan(500);
     expect(Buffer.byteLength(JSON.stringify(page.subscriptions))).toBeLessThanOrEqual(LIST_REPLY_MAX_BYTES);
-    expect(page.nextAfter).toBe(page.subscriptions[page.subscriptions.length - 1].id);
+    expect(page.nextAfter).toEqual({ disabled: false, id: page.subscriptions[page.subscriptions.length - 1].id });
   });
 
   it('always answers at least one subscription, so paging moves on', () => {
     const page = boundedPage([subscription(1, 5_000), subscription(2)], false, 1_000);
     expect(page.subscriptions).toHaveLength(1);
-    expect(page.nextAfter).toBe(subscription(1).id);
+    expect(page.nextAfter).toEqual({ disabled: false, id: subscription(1).id });
   });
 });

@@ -1,4 +1,4 @@
-import type { Subscription } from '@tripline/contracts';
+import type { ListPosition, Subscription } from '@tripline/contracts';
 
 /**
  * How many bytes of subscriptions one list reply may carry. A reply is one Kafka message, and a
@@ -17,7 +17,7 @@ export function boundedPage(
   subscriptions: Subscription[],
   more: boolean,
   maxBytes = LIST_REPLY_MAX_BYTES,
-): { subscriptions: Subscription[]; nextAfter: string | null } {
+): { subscriptions: Subscription[]; nextAfter: ListPosition | null } {
   let bytes = 0;
   let count = 0;
   for (const subscription of subscriptions) {
@@ -27,5 +27,7 @@ export function boundedPage(
   }
   const page = subscriptions.slice(0, count);
   const cut = count < subscriptions.length;
-  return { subscriptions: page, nextAfter: (cut || more) && page.length > 0 ? page[page.length - 1].id : null };
+  const last = page.at(-1);
+  // The store lists the disabled part first: the last one's state says in which part the page ended.
+  return { subscriptions: page, nextAfter: (cut || more) && last ? { disabled: last.status === 'disabled', id: last.id } : null };
 }

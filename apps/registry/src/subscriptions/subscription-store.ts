@@ -1,10 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { operationsWebhookId, SubscriptionDisabled, TriggerName, type SealedSecret, type Subscription, type SubscriptionChanged } from '@tripline/contracts';
+import {
+  operationsWebhookId,
+  SubscriptionDisabled,
+  TriggerName,
+  type ListPosition,
+  type SealedSecret,
+  type Subscription,
+  type SubscriptionChanged,
+  type SubscriptionStatus,
+} from '@tripline/contracts';
 import { PrismaService, type SubscriptionModel } from '@tripline/db';
 import { REGISTRY_ENV, type RegistryEnv } from '../registry.env';
 import { CallbackUrls } from './callback-urls';
 import { subscriptionId } from './subscription-id';
 import { SubscriptionSecrets } from './subscription-secrets';
+
+/** What narrows a list of subscriptions. */
+export interface SubscriptionFilter {
+  status?: Exclude<SubscriptionStatus, 'deleted'>;
+  trigger?: TriggerName;
+}
 
 export interface Subscribed {
   subscription: Subscription;
@@ -173,13 +188,27 @@ export class SubscriptionStore {
     return row ? toSubscription(row) : null;
   }
 
-  /** Up to `limit` of the tenant's subscriptions after `after`, in id order. */
-  async list(tenantId: string, limit: number, after?: string): Promise<{ subscriptions: Subscription[]; more: boolean }> {
-    const rows = await this.prisma.subscription.findMany({
-      where: { tenantId, status: { not: 'deleted' }, ...(after ? { id: { gt: after } } : {}) },
-      orderBy: { id: 'asc' },
-      take: limit + 1,
-    });
+  /**
+   * Up to `limit` of the tenant's subscriptions after `after`: the disabled ones first (they
+   * need someone; a console shows them at the top however many there are), then the others,
+   * each part in id order, both read through the (tenant, id) index.
+   */
+  async list(tenantId: string, limit: number, after?: ListPosition, filter: SubscriptionFilter = {}): Promise<{ subscriptions: Subscription[]; more: boolean }> {
+    const rows: SubscriptionModel[] = [];
+    for (const disabled of [true, false]) {
+      if (disabled && after && !after.disabled) continue; // past the disabled part already
+      if (filter.status && (filter.status === 'disabled') !== disabled) continue;
+      const status = disabled ? 'disabled' : { notIn: ['deleted', 'disabled'] };
+      const from = after?.disabled === disabled ? { id: { gt: after.id } } : {};
+      rows.push(
+        ...(await this.prisma.subscription.findMany({
+          where: { tenantId, status: filter.status ?? status, trigger: filter.trigger, ...from },
+          orderBy: { id: 'asc' },
+          take: limit + 1 - rows.length,
+        })),
+      );
+      if (rows.length > limit) break;
+    }
     return { subscriptions: rows.slice(0, limit).map(toSubscription), more: rows.length > limit };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExternalId, IsoDateTime, TenantId } from '../common';
 import { Subscription } from '../subscriptions/subscription';
+import { TriggerName } from '../subscriptions/triggers';
 
 /** The gateway asks the dispatcher, which alone owns deliveries, as it asks the registry. */
 const addressing = { requestId: z.uuid(), replyTo: z.string().min(1).max(200), tenantId: TenantId };
@@ -12,13 +13,21 @@ export const DispatcherRequest = z.discriminatedUnion('kind', [
   z.object({
     ...addressing,
     kind: z.literal('deliveries'),
-    subscriptionId: z.uuid(),
+    /** Each filter narrows the tenant's whole log; none: every delivery of the tenant. */
+    subscriptionId: z.uuid().optional(),
     status: DeliveryStatus.optional(),
+    trigger: TriggerName.optional(),
+    /** Made at or after this time... */
+    since: IsoDateTime.optional(),
+    /** ... and before this one. */
+    until: IsoDateTime.optional(),
     limit: z.number().int().min(1).max(500),
     /** Newest first; the page after this (createdAt, id). */
     before: z.tuple([IsoDateTime, z.uuid()]).optional(),
   }),
   z.object({ ...addressing, kind: z.literal('resend'), deliveryId: z.uuid() }),
+  /** How each of these subscriptions' callbacks have fared: a page of the console's subscriptions. */
+  z.object({ ...addressing, kind: z.literal('summaries'), subscriptionIds: z.array(z.uuid()).min(1).max(500) }),
   z.object({
     ...addressing,
     kind: z.literal('recover'),
@@ -71,10 +80,20 @@ export const DeliveryView = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
+export const DeliverySummary = z.object({
+  subscriptionId: z.uuid(),
+  lastDeliveryAt: IsoDateTime.nullable().describe('When its latest delivery was made; null: none is in the log'),
+  lastStatus: DeliveryStatus.nullable().describe('How its latest delivery stands'),
+  delivered24h: z.number().int().describe('Deliveries made in the last 24 hours that the callback accepted'),
+  failed24h: z.number().int().describe('Deliveries made in the last 24 hours that failed every attempt, or found the flow gone'),
+});
+export type DeliverySummary = z.infer<typeof DeliverySummary>;
+
 export const DispatcherOutcome = z.discriminatedUnion('kind', [
   /** A page ends at the request's limit or at about 256 KiB of deliveries, whichever comes first: a reply is one Kafka message. */
   z.object({ kind: z.literal('deliveries'), deliveries: z.array(DeliveryView), next: z.tuple([IsoDateTime, z.uuid()]).nullable() }),
   z.object({ kind: z.literal('resent'), found: z.boolean() }),
+  z.object({ kind: z.literal('summaries'), summaries: z.array(DeliverySummary) }),
   z.object({ kind: z.literal('recovered'), count: z.number().int() }),
 ]);
 export type DispatcherOutcome = z.infer<typeof DispatcherOutcome>;

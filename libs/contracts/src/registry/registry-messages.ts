@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TenantId } from '../common';
-import { SealedCallbackUrl, Subscription, TriggerParamValues } from '../subscriptions/subscription';
+import { SealedCallbackUrl, Subscription, SubscriptionStatus, TriggerParamValues } from '../subscriptions/subscription';
 import { TriggerName } from '../subscriptions/triggers';
 
 /**
@@ -8,6 +8,13 @@ import { TriggerName } from '../subscriptions/triggers';
  * reply: `replyTo` names the asking gateway instance, `requestId` the question.
  */
 const addressing = { requestId: z.uuid(), replyTo: z.string().min(1).max(200), tenantId: TenantId };
+
+/**
+ * Where a list page ended. The disabled subscriptions come first (they need someone), then the
+ * others, each part in id order: `disabled` says in which part the page ended.
+ */
+export const ListPosition = z.object({ disabled: z.boolean(), id: z.uuid() });
+export type ListPosition = z.infer<typeof ListPosition>;
 
 export const RegistryRequest = z.discriminatedUnion('kind', [
   z.object({
@@ -29,7 +36,10 @@ export const RegistryRequest = z.discriminatedUnion('kind', [
     ...addressing,
     kind: z.literal('list'),
     limit: z.number().int().min(1).max(500),
-    after: z.uuid().optional(),
+    after: ListPosition.optional(),
+    /** Only subscriptions in this state (never the deleted ones, which no list shows). */
+    status: SubscriptionStatus.exclude(['deleted']).optional(),
+    trigger: TriggerName.optional(),
   }),
 ]);
 export type RegistryRequest = z.infer<typeof RegistryRequest>;
@@ -45,7 +55,7 @@ export const RegistryOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unsubscribed'), found: z.boolean() }),
   z.object({ kind: z.literal('found'), subscription: Subscription.nullable() }),
   z.object({ kind: z.literal('changed'), subscription: Subscription.nullable() }),
-  z.object({ kind: z.literal('listed'), subscriptions: z.array(Subscription), nextAfter: z.uuid().nullable() }),
+  z.object({ kind: z.literal('listed'), subscriptions: z.array(Subscription), nextAfter: ListPosition.nullable() }),
   z.object({ kind: z.literal('failed'), code: RegistryErrorCode, message: z.string() }),
 ]);
 export type RegistryOutcome = z.infer<typeof RegistryOutcome>;
