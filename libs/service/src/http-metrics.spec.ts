@@ -1,7 +1,7 @@
 import { MetricsRegistry } from '@tripline/metrics';
 import type { NextFunction, Request, Response } from 'express';
 import { EventEmitter } from 'node:events';
-import { httpMetrics, measuredRoute, routeTemplate, UNMATCHED_ROUTE } from './http-metrics';
+import { httpMetrics, measuredRoute, nameRoute, routeTemplate, UNMATCHED_ROUTE } from './http-metrics';
 
 describe('routeTemplate', () => {
   it('names a request by the route it matched, never by its path (which carries ids)', () => {
@@ -12,6 +12,13 @@ describe('routeTemplate', () => {
   it('gives every request no route matched one label, whatever its path', () => {
     expect(routeTemplate({ baseUrl: '' })).toBe(UNMATCHED_ROUTE);
     expect(routeTemplate({ baseUrl: '', route: { path: /regex/ } })).toBe(UNMATCHED_ROUTE);
+  });
+
+  it('counts a request a middleware answers (a console page) under the name it gave, not with the 404s', () => {
+    const res = { locals: {} };
+    nameRoute(res, 'console page');
+    expect(routeTemplate({ baseUrl: '' }, res)).toBe('console page');
+    expect(routeTemplate({ baseUrl: '' }, { locals: {} })).toBe(UNMATCHED_ROUTE);
   });
 
   it('leaves the scrape and the probes out', () => {
@@ -26,7 +33,7 @@ describe('httpMetrics', () => {
   function request(method: string, path: string | undefined, status: number, finished = true) {
     const metrics = new MetricsRegistry({ defaultMetrics: false });
     const middleware = httpMetrics(metrics);
-    const res = Object.assign(new EventEmitter(), { statusCode: status, writableFinished: finished }) as unknown as Response;
+    const res = Object.assign(new EventEmitter(), { statusCode: status, writableFinished: finished, locals: {} }) as unknown as Response;
     const req = { method, baseUrl: '' } as Request & { route?: { path: string } };
     const next = jest.fn() as NextFunction;
     middleware(req, res, next);

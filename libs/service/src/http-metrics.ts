@@ -10,9 +10,21 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * came with: paths carry tenant, subscription and delivery ids, and every distinct label value
  * is a time series Prometheus keeps forever. Express records the matched route on the request.
  */
-export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } }): string {
+export function routeTemplate(req: Pick<Request, 'baseUrl'> & { route?: { path?: unknown } }, res?: { locals?: Record<string, unknown> }): string {
+  const named = res?.locals?.[ROUTE_NAME];
+  if (typeof named === 'string') return named;
   const path = req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
+}
+
+const ROUTE_NAME = 'tripline.metricsRoute';
+
+/**
+ * Names the route of a request that a middleware answers (the console's pages and assets, which
+ * no Nest route serves), so it is counted under that name rather than with the 404s.
+ */
+export function nameRoute(res: Pick<Response, 'locals'>, route: string): void {
+  res.locals[ROUTE_NAME] = route;
 }
 
 /** Routes left out of the HTTP metrics: the scrape itself and the probes, which would drown the rest. */
@@ -34,7 +46,7 @@ export function httpMetrics(metrics: MetricsRegistry) {
     const count = () => {
       if (counted) return;
       counted = true;
-      const route = routeTemplate(req);
+      const route = routeTemplate(req, res);
       if (!measuredRoute(route)) return;
       const labels = { method: boundedLabel(req.method, METHODS), route, status: String(res.writableFinished ? res.statusCode : 499) };
       requests.inc(labels);

@@ -16,7 +16,7 @@ const SOURCES_PAGE = 25;
 /** Each segment and measure shown reads its values: a short page keeps that to a few requests. */
 const VALUED_PAGE = 10;
 const RUNS_PAGE = 20;
-/** The thresholds come from the tenant's subscriptions, read a page at a time like the list's. */
+/** The thresholds come from the tenant's threshold subscriptions, read a page at a time like the list's. */
 const SUBSCRIPTIONS_PAGE = 100;
 const RECENT_VALUES = 50;
 
@@ -26,6 +26,13 @@ const RECENT_VALUES = 50;
  * chart of its recent values and the thresholds the tenant's flows watch; the refresh and
  * unification runs, newest first. Every list is read a page at a time.
  */
+function useThresholdSubscriptions(trigger: 'segment-threshold-crossed' | 'measure-threshold-crossed') {
+  return usePaged(async (cursor) => {
+    const page = await ok(api.GET('/v1/subscriptions', { params: { query: { trigger, limit: SUBSCRIPTIONS_PAGE, cursor } } }));
+    return { items: page.subscriptions, nextCursor: page.nextCursor };
+  }, trigger);
+}
+
 export function PlatformStatePage() {
   const [report, setReport] = useState<StatusReport | null>(null);
   const [reportError, setReportError] = useState<ApiError | null>(null);
@@ -45,32 +52,32 @@ export function PlatformStatePage() {
     const page = await ok(api.GET('/v1/refresh-runs', { params: { query: { limit: RUNS_PAGE, cursor } } }));
     return { items: page.refreshRuns, nextCursor: page.nextCursor };
   }, 'refresh-runs');
-  const subscriptions = usePaged(async (cursor) => {
-    const page = await ok(api.GET('/v1/subscriptions', { params: { query: { limit: SUBSCRIPTIONS_PAGE, cursor } } }));
-    return { items: page.subscriptions, nextCursor: page.nextCursor };
-  }, 'subscriptions');
+  // Only the threshold subscriptions, each trigger's read with the API's trigger filter.
+  const segmentSubscriptions = useThresholdSubscriptions('segment-threshold-crossed');
+  const measureSubscriptions = useThresholdSubscriptions('measure-threshold-crossed');
 
   useEffect(() => {
     ok(api.GET('/v1/status-report')).then(setReport, (failure: unknown) => setReportError(asApiError(failure)));
   }, []);
 
-  const segmentThresholds = thresholdsByEntity(subscriptions.items, 'segment-threshold-crossed');
-  const measureThresholds = thresholdsByEntity(subscriptions.items, 'measure-threshold-crossed');
-  const thresholdsNote = subscriptions.hasMore && (
-    <p className="hint">
-      The thresholds drawn are those of the {subscriptions.items.length} subscriptions read so far.{' '}
-      <button type="button" onClick={subscriptions.loadMore} disabled={subscriptions.loading}>
-        Read more subscriptions
-      </button>
-    </p>
-  );
+  const segmentThresholds = thresholdsByEntity(segmentSubscriptions.items, 'segment-threshold-crossed');
+  const measureThresholds = thresholdsByEntity(measureSubscriptions.items, 'measure-threshold-crossed');
+  const thresholdsNote = (subscriptions: ReturnType<typeof useThresholdSubscriptions>) =>
+    subscriptions.hasMore && (
+      <p className="hint">
+        The thresholds drawn are those of the {subscriptions.items.length} threshold subscriptions read so far.{' '}
+        <button type="button" onClick={subscriptions.loadMore} disabled={subscriptions.loading}>
+          Read more subscriptions
+        </button>
+      </p>
+    );
 
   return (
     <>
       <PageHeading title="Platform state">
         <p className="lead">The data platform as its events told Tripline: what the connector's actions answer, and what the threshold triggers watch.</p>
       </PageHeading>
-      <ErrorNotice error={reportError ?? subscriptions.error} />
+      <ErrorNotice error={reportError ?? segmentSubscriptions.error ?? measureSubscriptions.error} />
       {report && <ReportSummary report={report} />}
 
       <section className="state-section" aria-labelledby="data-sources-heading">
@@ -108,7 +115,7 @@ export function PlatformStatePage() {
       <section className="state-section" aria-labelledby="segments-heading">
         <h2 id="segments-heading">Segments</h2>
         <ErrorNotice error={segments.error} />
-        {thresholdsNote}
+        {thresholdsNote(segmentSubscriptions)}
         {segments.items.length > 0 && (
           <ul className="valued">
             {segments.items.map((segment) => (
@@ -131,7 +138,7 @@ export function PlatformStatePage() {
       <section className="state-section" aria-labelledby="measures-heading">
         <h2 id="measures-heading">Measures</h2>
         <ErrorNotice error={measures.error} />
-        {thresholdsNote}
+        {thresholdsNote(measureSubscriptions)}
         {measures.items.length > 0 && (
           <ul className="valued">
             {measures.items.map((measure) => (

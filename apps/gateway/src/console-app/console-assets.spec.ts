@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MetricsRegistry } from '@tripline/metrics';
+import { httpMetrics } from '@tripline/service';
 import { builtConsoleDir, CONSOLE_CSP, isConsolePage, serveConsole } from './console-assets';
 
 @Controller()
@@ -25,8 +27,9 @@ class StandInModule {}
 const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-Ab12Cd34.js"></script></head><body><div id="root"></div></body></html>';
 const quiet = { warn: jest.fn() } as unknown as Logger;
 
-async function start(dir: string): Promise<{ app: INestApplication; url: string; served: boolean }> {
+async function start(dir: string, metrics?: MetricsRegistry): Promise<{ app: INestApplication; url: string; served: boolean }> {
   const app = await NestFactory.create(StandInModule, { logger: false });
+  if (metrics) app.use(httpMetrics(metrics)); // first, as every service installs it
   const served = serveConsole(app, dir, quiet);
   await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, served };
@@ -64,6 +67,20 @@ describe('the gateway serves the built console', () => {
       expect(await res.text()).toBe(INDEX);
     },
   );
+
+  it('counts its pages and assets in the HTTP metrics under a route of their own, not with the 404s', async () => {
+    const metrics = new MetricsRegistry({ defaultMetrics: false });
+    const counted = await start(dir, metrics);
+    try {
+      for (const path of ['/setup', '/events/evt-1', '/assets/index-Ab12Cd34.js', '/assets/gone-1234.js']) await (await fetch(`${counted.url}${path}`)).arrayBuffer();
+      const text = await metrics.exposition();
+      expect(text).toContain('http_requests_total{method="GET",route="console page",status="200"} 2');
+      expect(text).toContain('http_requests_total{method="GET",route="/assets/*",status="200"} 1');
+      expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404"} 1');
+    } finally {
+      await counted.app.close();
+    }
+  });
 
   it('answers HEAD for a page without a body', async () => {
     const res = await fetch(`${url}/subscriptions`, { method: 'HEAD' });

@@ -1,5 +1,6 @@
 import { type INestApplication, Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { nameRoute } from '@tripline/service';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,6 +59,10 @@ export function builtConsoleDir(from = __dirname): string {
   throw new Error(`no package.json above ${from}`);
 }
 
+/** Their `route` label in the HTTP metrics: every page path is the same index.html, every asset a file. */
+export const CONSOLE_PAGE_ROUTE = 'console page';
+export const CONSOLE_ASSET_ROUTE = `${ASSETS_PREFIX}*`;
+
 function secure(res: Response): void {
   for (const [name, value] of Object.entries(CONSOLE_SECURITY_HEADERS)) res.setHeader(name, value);
 }
@@ -82,12 +87,14 @@ export function serveConsole(app: INestApplication, dir: string, logger = new Lo
     index: false,
     redirect: false,
     setHeaders: (res: Response) => {
+      nameRoute(res, CONSOLE_ASSET_ROUTE);
       secure(res);
       res.setHeader('Cache-Control', IMMUTABLE);
     },
   });
   express.use((req: Request, res: Response, next: NextFunction) => {
     if (!isConsolePage(req.method, req.path)) return next();
+    nameRoute(res, CONSOLE_PAGE_ROUTE);
     secure(res);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(index);
