@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { provisionInfra, REPO_ROOT, startStack, type ServiceName } from '@tripline/testing';
+import { provisionInfra, REPO_ROOT, SERVICES, startStack, type ServiceName } from '@tripline/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { consumerBaseline, httpBaseline, producerBaseline } from './baselines';
 import { BenchReceiver } from './bench-receiver';
 import { ConsoleBench, type ConsolePageTiming } from './console-bench';
+import { CpuAccounting } from './cpu-accounting';
 import { describeMachine } from './machine';
 import { TriplineBench } from './tripline-bench';
 
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
   // A warm-up first: the figure is the steady rate, not the first seconds' JIT compilation,
   // connection pool growth and statement preparation.
   await bench.saturation(sources, 2_000);
+  const cpu = new CpuAccounting(() => Object.fromEntries(SERVICES.map((name) => [name, stack.services.running.get(name)?.child.pid])));
+  const cpuBefore = cpu.snapshot();
   const saturation = await bench.saturation(sources, 20_000);
+  const cpuPerDelivery = CpuAccounting.perUnit(cpuBefore, cpu.snapshot(), 20_000);
   clearInterval(sampler);
   log('Tripline: HTTP ingestion...');
   const http = await bench.httpIngestion(sources, 5_000);
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((Date.now() - started) / 1000),
     machine,
     baselines: { b1Producer: b1, b2ConsumerToHttp: b2, b3Http: b3 },
-    tripline: { saturation, httpIngestion: http, latencyAtHalfRate: { rate: halfRate, ...tripLatency }, fanOut, matching: [match100, match100k], memoryMB: { idle: idleMemory, peakUnderLoad: peak as Record<ServiceName, number> } },
+    tripline: { saturation, cpuMicrosPerDelivery: cpuPerDelivery, httpIngestion: http, latencyAtHalfRate: { rate: halfRate, ...tripLatency }, fanOut, matching: [match100, match100k], memoryMB: { idle: idleMemory, peakUnderLoad: peak as Record<ServiceName, number> } },
     console: { dataSet: consoleDataSet, pages: consolePages },
     ratios,
     goals: {
@@ -114,9 +118,10 @@ function print(r: {
   baselines: { b1Producer: { messagesPerSecond: number }; b2ConsumerToHttp: { deliveriesPerSecond: number; latency: { p50: number; p99: number } }; b3Http: { requestsPerSecond: number } };
   tripline: {
     saturation: { deliveriesPerSecond: number };
+    cpuMicrosPerDelivery: Record<string, number>;
     httpIngestion: { eventsPerSecond: number };
     latencyAtHalfRate: { rate: number; p50: number; p95: number; p99: number; hops: Record<string, { p50: number; p99: number }> };
-    fanOut: { lastCallbackMs: number; setupSeconds: number };
+    fanOut: { lastCallbackMs: number; setupSeconds: number; subscribeCallsPerSecond: number };
     matching: Array<{ unrelatedSubscriptions: number; eventsPerSecond: number }>;
     memoryMB: { idle: Record<string, number>; peakUnderLoad: Record<string, number> };
   };
@@ -130,10 +135,12 @@ function print(r: {
     ['B2 bare consumer → HTTP', `${r.baselines.b2ConsumerToHttp.deliveriesPerSecond} deliveries/s, p50 ${r.baselines.b2ConsumerToHttp.latency.p50} ms, p99 ${r.baselines.b2ConsumerToHttp.latency.p99} ms`],
     ['B3 bare HTTP POST', `${r.baselines.b3Http.requestsPerSecond} req/s`],
     ['Tripline sustained (Kafka ingest)', `${r.tripline.saturation.deliveriesPerSecond} events/s = deliveries/s`],
+    ['  CPU per delivery (µs)', Object.entries(r.tripline.cpuMicrosPerDelivery).map(([name, us]) => `${name} ${us}`).join(', ')],
     ['Tripline HTTP ingestion (202)', `${r.tripline.httpIngestion.eventsPerSecond} events/s`],
     [`Tripline latency at ${r.tripline.latencyAtHalfRate.rate}/s`, `p50 ${r.tripline.latencyAtHalfRate.p50} ms, p95 ${r.tripline.latencyAtHalfRate.p95} ms, p99 ${r.tripline.latencyAtHalfRate.p99} ms`],
     ['  per hop (p50 / p99)', Object.entries(r.tripline.latencyAtHalfRate.hops).map(([hop, l]) => `${hop} ${l.p50} / ${l.p99} ms`).join(', ')],
     ['fan-out: 1 event → 10,000 callbacks', `${r.tripline.fanOut.lastCallbackMs} ms (subscribing took ${r.tripline.fanOut.setupSeconds} s)`],
+    ['subscribe calls (32 in flight)', `${r.tripline.fanOut.subscribeCallsPerSecond} calls/s`],
     ...r.tripline.matching.map((m): [string, string] => [`matching with ${m.unrelatedSubscriptions} unrelated subscriptions`, `${m.eventsPerSecond} events/s`]),
     ['memory idle (MB)', JSON.stringify(r.tripline.memoryMB.idle)],
     [`console on ${r.console.dataSet.subscriptions} subscriptions, ${r.console.dataSet.deliveries} deliveries`, 'load until the list shows, p50 / max'],

@@ -30,8 +30,10 @@ export class TriplineBench {
   }
 
   /** Subscriptions to the failed-refresh trigger, `perSource` callbacks for each data source. */
-  async subscribe(dataSources: string[], perSource = 1, concurrency = 32): Promise<void> {
+  async subscribe(dataSources: string[], perSource = 1, concurrency = 32): Promise<{ callsPerSecond: number }> {
     const todo = dataSources.flatMap((ds) => Array.from({ length: perSource }, (_, i) => ({ ds, path: `/t/${ds}/${i}` })));
+    const calls = todo.length;
+    const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         for (let item = todo.shift(); item; item = todo.shift()) {
@@ -40,8 +42,10 @@ export class TriplineBench {
         }
       }),
     );
+    const callsPerSecond = perSecond(calls, performance.now() - started);
     await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-evaluator', 'subscription-changes'), 'subscriptionChanges', 300_000);
     await this.stack.kafka.waitForGroup(this.stack.kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges', 300_000);
+    return { callsPerSecond };
   }
 
   private async publishOnKafka(events: EventInput[]): Promise<void> {
@@ -125,9 +129,10 @@ export class TriplineBench {
   }
 
   /** One event matching `subscriptions` subscriptions: time until the last callback arrives. */
-  async fanOut(subscriptions: number): Promise<{ subscriptions: number; setupSeconds: number; lastCallbackMs: number }> {
+  async fanOut(subscriptions: number): Promise<{ subscriptions: number; setupSeconds: number; subscribeCallsPerSecond: number; lastCallbackMs: number }> {
     const setupStarted = performance.now();
-    await this.subscribe(['ds-fan'], subscriptions);
+    // 32 calls in flight, each a 201 once the registry has stored the subscription.
+    const { callsPerSecond: subscribeCallsPerSecond } = await this.subscribe(['ds-fan'], subscriptions);
     const setupSeconds = Math.round((performance.now() - setupStarted) / 100) / 10;
     this.receiver.reset();
     const started = Date.now();
@@ -135,7 +140,7 @@ export class TriplineBench {
     await until(() => this.receiver.count >= subscriptions, 600_000, 'fan-out callbacks');
     const lastCallbackMs = this.receiver.lastAt - started;
     await pipelineSettled(this.stack.kafka, [this.stack.tenantId], 120_000);
-    return { subscriptions, setupSeconds, lastCallbackMs };
+    return { subscriptions, setupSeconds, subscribeCallsPerSecond, lastCallbackMs };
   }
 
   /**

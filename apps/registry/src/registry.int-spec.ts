@@ -86,6 +86,34 @@ describe('registry, against the real Kafka and Postgres', () => {
     expect(await ask({ kind: 'get', tenantId: tenantA, subscriptionId: id })).toMatchObject({ kind: 'found', subscription: { id, status: 'active' } });
   });
 
+  it('answers a run of subscribe calls together, in order, as one at a time would: a repeat, a refused one in between, and the tenant limit', async () => {
+    const tenant = randomUUID();
+    const limit = 1000; // REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT's default, which this registry runs with
+    const filled = await askAll(Array.from({ length: limit - 2 }, (_, n) => subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/fill/${n}`)));
+    expect(filled.filter((o) => o.kind === 'subscribed' && o.created)).toHaveLength(limit - 2);
+
+    const outcomes = await askAll([
+      subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/run/a`),
+      subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/run/a`), // the same again: the same one
+      subscribeTo(tenant, 'segment-threshold-crossed', `${callbackUrl}/run/bad`, { nonsense: true }),
+      subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/run/b`), // the last one the limit allows
+      subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/run/c`), // one too many
+      subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/fill/0`), // one it has: answered all the same
+    ]);
+    expect(outcomes.map((o) => (o.kind === 'subscribed' ? `subscribed, created ${o.created}` : o.kind === 'failed' ? o.code : o.kind))).toEqual([
+      'subscribed, created true',
+      'subscribed, created false',
+      'invalid_request',
+      'subscribed, created true',
+      'limit_reached',
+      'subscribed, created false',
+    ]);
+    expect(subscriptionOf(outcomes[1]).id).toBe(subscriptionOf(outcomes[0]).id);
+    expect(subscriptionOf(outcomes[5]).id).toBe(subscriptionOf(filled[0]).id);
+    const [{ count }] = await query<{ count: string }>('SELECT count(*) FROM subscriptions WHERE tenant_id = $1', [tenant]);
+    expect(Number(count)).toBe(limit);
+  });
+
   it('lists a tenant\'s subscriptions in pages', async () => {
     const tenant = randomUUID();
     for (const n of [1, 2, 3]) {

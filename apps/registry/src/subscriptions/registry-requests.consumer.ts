@@ -5,12 +5,15 @@ import { OnTopic, TopicPublisher, type Inbound, type Outbound } from '@tripline/
 import { CallbackUrls } from './callback-urls';
 import { SubscriptionChanges } from './subscription-changes';
 import { boundedPage } from './subscription-page';
-import { SubscriptionLimitReached, SubscriptionStore } from './subscription-store';
+import { SubscriptionLimitReached, SubscriptionStore, type SubscribeRequest } from './subscription-store';
+
+type SubscribeCall = Extract<RegistryRequest, { kind: 'subscribe' }>;
 
 /**
  * Answers the gateway's questions about subscriptions. Requests are keyed by tenant, so one
- * tenant's requests are handled in order, one at a time. Within a batch: database first, then
- * the changes, then the replies, then (in TopicConsumers) the offset commit.
+ * tenant's requests are handled in order by one consumer: a run of subscribe calls together
+ * (SubscriptionStore.subscribeMany), anything else one at a time. Within a batch: database first,
+ * then the changes, then the replies, then (in TopicConsumers) the offset commit.
  */
 @Controller()
 export class RegistryRequestsConsumer {
@@ -28,37 +31,63 @@ export class RegistryRequestsConsumer {
   async handle(batch: Array<Inbound<'registryRequests'>>): Promise<void> {
     const replies: Array<Outbound<'registryReplies'>> = [];
     const changes: Parameters<SubscriptionChanges['publish']>[0] = [];
-    for (const { value: request, trace } of batch) {
-      // Answered one at a time, each within its request's trace: its statements are in it too.
-      const outcome = await context.with(trace ?? ROOT_CONTEXT, () => this.answer(request, changes));
-      // Each reply goes back in its request's trace (undefined when tracing is off).
+    // Each reply goes back in its request's trace (undefined when tracing is off).
+    const reply = ({ value: request, trace }: Inbound<'registryRequests'>, outcome: RegistryOutcome) =>
       replies.push({ key: request.replyTo, value: { requestId: request.requestId, replyTo: request.replyTo, outcome }, trace });
+    for (let at = 0; at < batch.length; ) {
+      // A run of subscribe calls is answered together (a few statements for the lot), in order;
+      // its statements are in its first request's trace, as they serve them all.
+      let end = at;
+      while (end < batch.length && batch[end].value.kind === 'subscribe') end++;
+      if (end > at) {
+        const run = batch.slice(at, end);
+        const outcomes = await context.with(run[0].trace ?? ROOT_CONTEXT, () => this.subscribeAll(run.map((m) => m.value as SubscribeCall), changes));
+        run.forEach((message, i) => reply(message, outcomes[i]));
+        at = end;
+        continue;
+      }
+      // Anything else one at a time, each within its request's trace: its statements are in it too.
+      const message = batch[at++];
+      reply(message, await context.with(message.trace ?? ROOT_CONTEXT, () => this.answer(message.value, changes)));
     }
     await this.changes.publish(changes);
     await this.publisher.publish('registryReplies', replies);
   }
 
+  /** Each call's outcome, in order: refused (bad parameters or callback URL, or the tenant's limit), or subscribed. */
+  private async subscribeAll(calls: SubscribeCall[], changes: Parameters<SubscriptionChanges['publish']>[0]): Promise<RegistryOutcome[]> {
+    const outcomes: RegistryOutcome[] = [];
+    const valid: Array<{ at: number; request: SubscribeRequest }> = [];
+    for (const [at, call] of calls.entries()) {
+      const params = TriggerParams[call.trigger].safeParse(call.params);
+      const callbackUrl = this.openCallbackUrl(call.sealedCallbackUrl);
+      if (!params.success || typeof callbackUrl !== 'string') {
+        const issues = [...(params.success ? [] : describeIssues(params.error)), ...(typeof callbackUrl === 'string' ? [] : callbackUrl)];
+        const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+        this.logger.warn(`refused subscribe for tenant ${call.tenantId}: ${message}`);
+        outcomes[at] = { kind: 'failed', code: 'invalid_request', message };
+        continue;
+      }
+      valid.push({ at, request: { tenantId: call.tenantId, trigger: call.trigger, callbackUrl, params: params.data, handshake: call.handshake } });
+    }
+    const subscribed = valid.length > 0 ? await this.store.subscribeMany(valid.map((v) => v.request)) : [];
+    for (const [i, { at }] of valid.entries()) {
+      const result = subscribed[i];
+      if (result instanceof SubscriptionLimitReached) {
+        outcomes[at] = { kind: 'failed', code: 'limit_reached', message: result.message };
+        continue;
+      }
+      // Published even when nothing changed: a redelivered request must still reach the evaluator.
+      changes.push({ change: result.subscription.version > 1 ? 'reactivated' : 'created', subscription: result.subscription });
+      outcomes[at] = { kind: 'subscribed', subscription: result.subscription, created: result.created };
+    }
+    return outcomes;
+  }
+
   private async answer(request: RegistryRequest, changes: Parameters<SubscriptionChanges['publish']>[0]): Promise<RegistryOutcome> {
     switch (request.kind) {
-      case 'subscribe': {
-        const params = TriggerParams[request.trigger].safeParse(request.params);
-        const callbackUrl = this.openCallbackUrl(request.sealedCallbackUrl);
-        if (!params.success || typeof callbackUrl !== 'string') {
-          const issues = [...(params.success ? [] : describeIssues(params.error)), ...(typeof callbackUrl === 'string' ? [] : callbackUrl)];
-          const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-          this.logger.warn(`refused subscribe for tenant ${request.tenantId}: ${message}`);
-          return { kind: 'failed', code: 'invalid_request', message };
-        }
-        try {
-          const { subscription, created } = await this.store.subscribe(request.tenantId, request.trigger, callbackUrl, params.data, request.handshake);
-          // Published even when nothing changed: a redelivered request must still reach the evaluator.
-          changes.push({ change: subscription.version > 1 ? 'reactivated' : 'created', subscription });
-          return { kind: 'subscribed', subscription, created };
-        } catch (error) {
-          if (error instanceof SubscriptionLimitReached) return { kind: 'failed', code: 'limit_reached', message: error.message };
-          throw error;
-        }
-      }
+      case 'subscribe':
+        return (await this.subscribeAll([request], changes))[0];
       case 'set-operations-webhook': {
         const callbackUrl = this.openCallbackUrl(request.sealedCallbackUrl);
         if (typeof callbackUrl !== 'string') {
