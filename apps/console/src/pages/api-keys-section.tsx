@@ -4,7 +4,7 @@ import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyField } from '../components/copy-field';
-import { ErrorNotice } from '../components/error-notice';
+import { ActionOutcome } from '../components/action-outcome';
 import { formatTime } from '../format';
 import { usePaged } from '../paged';
 
@@ -72,12 +72,7 @@ function ApiKeys({ onSessionRenewed }: { onSessionRenewed: Renewed }) {
           <CopyField label={`API key ${issued.name}`} value={issued.apiKey} />
         </div>
       )}
-      <ErrorNotice error={action.error ?? keys.error} />
-      {action.done && (
-        <p className="notice notice-done" role="status">
-          {action.done}
-        </p>
-      )}
+      <ActionOutcome error={action.error ?? keys.error} done={action.done} />
       <table className="list">
         <thead>
           <tr>

@@ -3,7 +3,9 @@ import { asApiError, type ApiError } from '../api/api-error';
 import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import { useAction } from '../action';
+import { ActionOutcome } from '../components/action-outcome';
 import { ErrorNotice } from '../components/error-notice';
+import { ListToolbar } from '../components/list-toolbar';
 import { PageHeading } from '../components/page-heading';
 import { callbackHost, formatDuration, formatTime, instantFromLocalInput, localInputHoursBefore, localInputOf } from '../format';
 import { Link, navigate } from '../navigation';
@@ -98,22 +100,8 @@ export function DeliveriesPage({ filter }: { filter: DeliveryFilter }) {
       <ErrorNotice error={subscriptionError} />
       <FilterForm key={JSON.stringify(filter)} filter={{ ...filter, status, trigger }} />
       {subscriptionId && <RecoverForm busy={action.busy} onRecover={(since, until) => recover(subscriptionId, since, until)} />}
-      <div className="toolbar">
-        <p role="status">
-          {list.loading && list.items.length === 0
-            ? 'Loading…'
-            : `${list.items.length} ${list.items.length === 1 ? 'delivery' : 'deliveries'} shown${filtered ? ' (filtered)' : ''}${list.hasMore ? ' (more to load)' : ''}.`}
-        </p>
-        <button type="button" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNotice error={list.error ?? action.error} />
-      {action.done && (
-        <p className="notice notice-done" role="status">
-          {action.done}
-        </p>
-      )}
+      <ListToolbar list={list} shown={`${list.items.length} ${list.items.length === 1 ? 'delivery' : 'deliveries'} shown${filtered ? ' (filtered)' : ''}${list.hasMore ? ' (more to load)' : ''}.`} />
+      <ActionOutcome error={list.error ?? action.error} done={action.done} />
       {list.items.map((delivery) => (
         <DeliveryCard key={delivery.id} delivery={delivery} showSubscription={!subscriptionId} busy={action.busy} onResend={() => void resend(delivery)} />
       ))}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, ok } from '../api/client';
 import { ErrorNotice } from '../components/error-notice';
+import { ListToolbar } from '../components/list-toolbar';
 import { PageHeading } from '../components/page-heading';
 import { entityKindLabel, EVENT_TYPES, type EventType } from '../evaluation';
 import { formatTime } from '../format';
@@ -36,16 +37,10 @@ export function EventsPage({ search }: { search: EventSearch }) {
         <SearchForm key={`${search.entityId ?? ''}|${type ?? ''}`} search={{ entityId: search.entityId, type }} />
         <OpenForm />
       </div>
-      <div className="toolbar">
-        <p role="status">
-          {list.loading && list.items.length === 0
-            ? 'Loading…'
-            : `${list.items.length} ${list.items.length === 1 ? 'event' : 'events'} shown${filtered ? ` about ${[search.entityId, type].filter(Boolean).join(', ')}` : ''}${list.hasMore ? ' (more to load)' : ''}.`}
-        </p>
-        <button type="button" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
+      <ListToolbar
+        list={list}
+        shown={`${list.items.length} ${list.items.length === 1 ? 'event' : 'events'} shown${filtered ? ` about ${[search.entityId, type].filter(Boolean).join(', ')}` : ''}${list.hasMore ? ' (more to load)' : ''}.`}
+      />
       <ErrorNotice error={list.error} />
       {list.items.length > 0 && (
         <table className="list events">

@@ -4,7 +4,9 @@ import { api, ok } from '../api/client';
 import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { ConfirmButton } from '../components/confirm-button';
+import { ActionOutcome } from '../components/action-outcome';
 import { ErrorNotice } from '../components/error-notice';
+import { ListToolbar } from '../components/list-toolbar';
 import { PageHeading } from '../components/page-heading';
 import { formatBytes, formatTime } from '../format';
 import { usePaged } from '../paged';
@@ -166,20 +168,8 @@ function DeadLettersSection() {
           Show
         </button>
       </form>
-      <div className="toolbar">
-        <p role="status">
-          {list.loading && list.items.length === 0 ? 'Loading…' : `${list.items.length} dead ${list.items.length === 1 ? 'letter' : 'letters'} shown${list.hasMore ? ' (more to load)' : ''}.`}
-        </p>
-        <button type="button" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNotice error={list.error ?? action.error} />
-      {action.done && (
-        <p className="notice notice-done" role="status">
-          {action.done}
-        </p>
-      )}
+      <ListToolbar list={list} shown={`${list.items.length} dead ${list.items.length === 1 ? 'letter' : 'letters'} shown${list.hasMore ? ' (more to load)' : ''}.`} />
+      <ActionOutcome error={list.error ?? action.error} done={action.done} />
       {list.items.map((letter) => (
         <DeadLetterCard key={letter.id} letter={letter} busy={action.busy} onReplay={() => void replay(letter)} />
       ))}

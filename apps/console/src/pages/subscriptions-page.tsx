@@ -4,7 +4,8 @@ import type { components } from '../api/schema';
 import { useAction } from '../action';
 import { ConfirmButton } from '../components/confirm-button';
 import { CopyField } from '../components/copy-field';
-import { ErrorNotice } from '../components/error-notice';
+import { ActionOutcome } from '../components/action-outcome';
+import { ListToolbar } from '../components/list-toolbar';
 import { PageHeading } from '../components/page-heading';
 import { callbackHost, formatTime, instantFromLocalInput, localInputHoursBefore, subscriptionParameters } from '../format';
 import { Link } from '../navigation';
@@ -60,22 +61,8 @@ export function SubscriptionsPage() {
       <PageHeading title="Subscriptions">
         <p className="lead">Each is one flow's trigger: saving a flow subscribes it, deleting or turning off the flow unsubscribes it.</p>
       </PageHeading>
-      <div className="toolbar">
-        <p role="status">
-          {list.loading && list.items.length === 0
-            ? 'Loading…'
-            : `${list.items.length} shown${list.hasMore ? ' (more to load)' : ''}${disabled > 0 ? `, ${disabled} disabled` : ''}.`}
-        </p>
-        <button type="button" onClick={list.reload} disabled={list.loading}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNotice error={list.error ?? action.error} />
-      {action.done && (
-        <p className="notice notice-done" role="status">
-          {action.done}
-        </p>
-      )}
+      <ListToolbar list={list} shown={`${list.items.length} shown${list.hasMore ? ' (more to load)' : ''}${disabled > 0 ? `, ${disabled} disabled` : ''}.`} />
+      <ActionOutcome error={list.error ?? action.error} done={action.done} />
       {rotated && (
         <div className="notice notice-done">
           <p role="status">
