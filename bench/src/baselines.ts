@@ -10,7 +10,7 @@ const PAYLOAD = 'x'.repeat(400);
  * "does not host this topic-partition" for a moment, which kafkajs' own wait for leaders does
  * not retry: retried here for up to a minute, as the services do at boot.
  */
-async function createTopic(kafka: Kafka, topic: string): Promise<void> {
+export async function createTopic(kafka: Kafka, topic: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const deadline = Date.now() + 60_000;

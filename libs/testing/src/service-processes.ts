@@ -26,6 +26,8 @@ export class ServiceProcesses {
     private readonly namespace: string,
     private readonly ports: Record<ServiceName, number>,
     private readonly extraEnv: Record<string, string> = {},
+    /** Flags for node itself, before the script: the profiler's (--cpu-prof) are not allowed in NODE_OPTIONS. */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   url(name: ServiceName): string {
@@ -46,7 +48,7 @@ export class ServiceProcesses {
     const logDir = path.join(REPO_ROOT, '.tripline/test-logs');
     mkdirSync(logDir, { recursive: true });
     const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, [...this.nodeArgs, path.join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

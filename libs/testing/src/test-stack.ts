@@ -19,10 +19,10 @@ export interface TestStack {
 }
 
 /** Starts a whole Tripline in a namespace of its own, as a user would run it. */
-export async function startStack(tag: string, env: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(tag: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<TestStack> {
   const namespace = isolatedNamespace(tag);
   const receiver = await new CallbackReceiver().start();
-  const services = new ServiceProcesses(namespace, await ServiceProcesses.freePorts(), { TRIPLINE_ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env });
+  const services = new ServiceProcesses(namespace, await ServiceProcesses.freePorts(), { TRIPLINE_ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env }, nodeArgs);
   await services.startAll();
   const kafka = new TestKafka(namespace);
   const createTenant = async (name: string) => {
