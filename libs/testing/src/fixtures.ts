@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, EventInput, SubscriptionDisabled } from '@tripline/contracts';
+import type { DeliveryOutcome, DeliveryRequest, EventInput, SubscriptionDisabled } from '@tripline/contracts';
 import { randomUUID } from 'node:crypto';
 
 type EventOf<T extends EventInput['type']> = Extract<EventInput, { type: T }>;
@@ -91,6 +91,34 @@ export function unificationEvent(
 
 function at(minute: number): string {
   return new Date(Date.UTC(2026, 10, 26, 8, 0, 0) + minute * 60_000).toISOString();
+}
+
+/** A delivery request as the evaluator publishes it: a failed refresh, to one subscription. */
+export function deliveryRequestFixture(tenantId: string, subscriptionId: string): DeliveryRequest {
+  const eventId = newId();
+  return {
+    deliveryId: randomUUID(),
+    tenantId,
+    subscriptionId,
+    trigger: 'data-source-refresh-failed',
+    eventId,
+    payload: {
+      eventId,
+      trigger: 'data-source-refresh-failed',
+      tenantId,
+      subscriptionId,
+      occurredAt: '2026-11-26T10:00:00.000Z',
+      dataSourceId: 'ds-1',
+      dataSourceName: 'CRM',
+      runId: 'run-1',
+      status: 'failed',
+      startedAt: '2026-11-26T09:00:00.000Z',
+      completedAt: '2026-11-26T10:00:00.000Z',
+      errorCode: 'E',
+      errorMessage: 'boom',
+    },
+    requestedAt: new Date().toISOString(),
+  };
 }
 
 /** A delivery's outcome as the dispatcher publishes it: a callback answered 410 after `attempts`. */

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { v5 as uuidv5 } from 'uuid';
 import { deliveryId } from './delivery-id';
 
 describe('deliveryId', () => {
@@ -17,5 +19,14 @@ describe('deliveryId', () => {
       deliveryId(tenant, 'event:evt-1', '0d9c8b7a-6f5e-4d3c-8b2a-190807060504'),
     ]);
     expect(ids.size).toBe(3);
+  });
+
+  it('is uuid v5 of the three as JSON text, for any text they hold (the ids already delivered stay the same)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.uuid(), (tenant, occurrence, subscription) => {
+        // JSON.stringify escapes lone surrogates, so the text hashed is always well-formed.
+        expect(deliveryId(tenant, occurrence, subscription)).toBe(uuidv5(JSON.stringify([tenant, occurrence, subscription]), 'a8d5b2e4-1c7f-4b0e-9f3a-6e2d8c4b1a90'));
+      }),
+    );
   });
 });

@@ -10,7 +10,9 @@ const NAMESPACE = parse('a8d5b2e4-1c7f-4b0e-9f3a-6e2d8c4b1a90');
  * the contracts, because the evaluator derives it to publish and the gateway to explain a firing.
  */
 export function deliveryId(tenantId: string, occurrence: string, subscriptionId: string): string {
-  return uuidv5(JSON.stringify([tenantId, occurrence, subscriptionId]), NAMESPACE);
+  // As bytes: given a string, uuid encodes it to UTF-8 in JavaScript, a sixteenth of the
+  // evaluator's CPU at saturation; Buffer does it natively, to the same bytes.
+  return uuidv5(Buffer.from(JSON.stringify([tenantId, occurrence, subscriptionId]), 'utf8'), NAMESPACE);
 }
 
 /** The occurrence of a firing by one event. */
