@@ -5,6 +5,7 @@ import { isTracing } from '@tripline/tracing';
 import { CompressionTypes, type IHeaders } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
 import { PublishSpans } from './message-tracing';
+import { TopicLane } from './topic-lane';
 
 export interface Outbound<T extends TopicId> {
   key: string;
@@ -17,6 +18,9 @@ export interface Outbound<T extends TopicId> {
    */
   trace?: Context;
 }
+
+/** A message as it goes to the producer. */
+type Encoded = { key: string; value: string; headers?: IHeaders };
 
 /** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
@@ -51,6 +55,8 @@ export function chunksOf<M extends { key?: string | null; value: string }>(messa
  */
 @Injectable()
 export class TopicPublisher {
+  private readonly lanes = new Map<string, TopicLane<Encoded>>();
+
   constructor(private readonly connection: KafkaConnection) {}
 
   async publish<T extends TopicId>(topic: T, messages: Array<Outbound<T>>): Promise<void> {
@@ -61,16 +67,27 @@ export class TopicPublisher {
     const traced = isTracing() ? new PublishSpans(topicName, messages.map((m) => m.trace), messages.map((m) => m.headers)) : undefined;
     if (traced) encoded.forEach((m, i) => (m.headers = traced.headers[i]));
     try {
-      // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per
-      // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
-      for (const chunk of chunksOf(encoded, MAX_REQUEST_BYTES)) {
-        await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: chunk });
-      }
+      await this.lane(topicName).publish(encoded);
     } catch (error) {
       traced?.end(error);
       throw error;
     }
     traced?.end();
+  }
+
+  private lane(topicName: string): TopicLane<Encoded> {
+    let lane = this.lanes.get(topicName);
+    if (!lane) {
+      // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per
+      // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
+      lane = new TopicLane(async (messages) => {
+        for (const chunk of chunksOf(messages, MAX_REQUEST_BYTES)) {
+          await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: chunk });
+        }
+      });
+      this.lanes.set(topicName, lane);
+    }
+    return lane;
   }
 
   /**
