@@ -1,5 +1,4 @@
-import { json, pipelineSettled, query, refreshEvent, startStack, type Json, type TestStack } from '@tripline/testing';
-import { randomUUID } from 'node:crypto';
+import { deliveryRequestFixture, json, pipelineSettled, query, refreshEvent, startStack, type Json, type TestStack } from '@tripline/testing';
 
 /**
  * What one receiver or one tenant can do to everyone else's callbacks, through the five running
@@ -142,31 +141,7 @@ describe('Tripline end to end: no receiver and no tenant stops anyone else\'s ca
   });
 });
 
-/** A delivery request as anyone able to write to the deliveries topic could publish it. */
+/** A delivery request as anyone able to write to the deliveries topic could publish it, naming a URL of its choice. */
 function deliveryRequest(tenantId: string, subscriptionId: string, callbackUrl: string) {
-  const eventId = `evt-${randomUUID()}`;
-  return {
-    deliveryId: randomUUID(),
-    tenantId,
-    subscriptionId,
-    trigger: 'data-source-refresh-failed',
-    callbackUrl,
-    eventId,
-    payload: {
-      eventId,
-      trigger: 'data-source-refresh-failed',
-      tenantId,
-      subscriptionId,
-      occurredAt: '2026-11-26T10:00:00.000Z',
-      dataSourceId: 'ds-forged',
-      dataSourceName: 'Forged',
-      runId: 'run-forged',
-      status: 'failed',
-      startedAt: '2026-11-26T09:00:00.000Z',
-      completedAt: '2026-11-26T10:00:00.000Z',
-      errorCode: 'E',
-      errorMessage: 'forged',
-    },
-    requestedAt: new Date().toISOString(),
-  };
+  return { ...deliveryRequestFixture(tenantId, subscriptionId), callbackUrl };
 }

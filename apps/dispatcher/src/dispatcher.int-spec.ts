@@ -1,6 +1,7 @@
 import type { DeliveryRequest, DispatcherOutcome, DispatcherQuestion, DispatcherRequest, Subscription } from '@tripline/contracts';
 import {
   CallbackReceiver,
+  deliveryRequestFixture,
   isolatedNamespace,
   query,
   startInProcess,
@@ -36,33 +37,10 @@ describe('dispatcher, against the real Kafka and Postgres', () => {
     await kafka.waitForGroup(kafka.groupId('tripline-dispatcher', 'endpoints'), 'subscriptionChanges');
   }
 
-  const request = (subscription: Subscription, overrides: Partial<DeliveryRequest> = {}): DeliveryRequest => {
-    const eventId = `evt-${randomUUID()}`;
-    return {
-      deliveryId: randomUUID(),
-      tenantId: tenant,
-      subscriptionId: subscription.id,
-      trigger: 'data-source-refresh-failed',
-      eventId,
-      payload: {
-        eventId,
-        trigger: 'data-source-refresh-failed',
-        tenantId: tenant,
-        subscriptionId: subscription.id,
-        occurredAt: '2026-11-26T10:00:00.000Z',
-        dataSourceId: 'ds-1',
-        dataSourceName: 'CRM',
-        runId: 'run-1',
-        status: 'failed',
-        startedAt: '2026-11-26T09:00:00.000Z',
-        completedAt: '2026-11-26T10:00:00.000Z',
-        errorCode: 'E',
-        errorMessage: 'boom',
-      },
-      requestedAt: new Date().toISOString(),
-      ...overrides,
-    };
-  };
+  const request = (subscription: Subscription, overrides: Partial<DeliveryRequest> = {}): DeliveryRequest => ({
+    ...deliveryRequestFixture(tenant, subscription.id),
+    ...overrides,
+  });
 
   const deliveryRow = async (id: string) =>
     (await query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM deliveries WHERE id = $1', [id]))[0];
