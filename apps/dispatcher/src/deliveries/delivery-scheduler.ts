@@ -89,7 +89,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
    *
    * Under a backlog the instance's slots are all taken, and a delivery recorded unclaimed costs
    * a claim later (its row locked, read back with its body, and updated once more: a third of
-   * Postgres's time per delivery in `npm run bench:profile`). So while attempts keep finishing,
+   * Postgres's statement time per delivery in `npm run bench`). So while attempts keep finishing,
    * the batch waits for slots and is recorded a piece at a time, each piece claimed as it is
    * written; Kafka holds the rest meanwhile (its offsets are not committed). The wait is for the
    * instance's own slots only, never a tenant's or an endpoint's (their deliveries are recorded
