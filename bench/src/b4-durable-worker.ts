@@ -1,8 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Pool as PgPool } from 'pg';
 import { Pool } from 'undici';
 import { Semaphore } from './semaphore';
+import { signedPost } from './signed-post';
 
 /**
  * B4, the durable baseline (a child process of the bench, so that its CPU is its own): the
@@ -48,17 +49,9 @@ async function main(): Promise<void> {
   const post = async (id: string, body: string) => {
     const startedAt = new Date();
     const started = performance.now();
-    const timestamp = String(Math.floor(startedAt.getTime() / 1000));
-    const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
     try {
-      const res = await receiver.request({
-        path: '/b4',
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
-      });
-      await res.body.dump();
-      results.push({ id, statusCode: res.statusCode, durationMs: Math.round(performance.now() - started), startedAt });
+      const statusCode = await signedPost(receiver, '/b4', key, id, body);
+      results.push({ id, statusCode, durationMs: Math.round(performance.now() - started), startedAt });
     } finally {
       slots.release();
     }

@@ -1,7 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { Kafka, logLevel } from 'kafkajs';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
+import { signedPost } from './signed-post';
 
 /**
  * B5, what a Node team would build instead of Tripline (a child process of the bench, so that
@@ -28,17 +29,9 @@ async function main(): Promise<void> {
     QUEUE,
     async (job) => {
       const { id, body } = job.data;
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-      const res = await receiver.request({
-        path: '/b5',
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
-      });
-      await res.body.dump();
-      if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
-      return res.statusCode;
+      const statusCode = await signedPost(receiver, '/b5', key, id, body);
+      if (statusCode < 200 || statusCode > 299) throw new Error(`HTTP ${statusCode}`);
+      return statusCode;
     },
     { connection, concurrency: Number(env('B5_IN_FLIGHT')) },
   );
