@@ -52,6 +52,14 @@ export const DispatcherEnv = z.object({
   DISPATCH_ENDPOINT_RATE: z.coerce.number().min(0.1).max(100_000).default(50),
   /** An endpoint failing, without one success, for this long is disabled with the reason. */
   DISPATCH_DISABLE_AFTER: duration('5d'),
+  /**
+   * A new delivery's first attempt starts before the delivery is recorded; one answered within
+   * this long is recorded once, with its outcome, and one still in flight then is recorded
+   * pending. Its request's offset is committed only once either is durable, so the longer this
+   * is, the longer a fetch of the deliveries topic can wait on slow endpoints. 0: every delivery
+   * is recorded before its first attempt.
+   */
+  DISPATCH_RECORD_AFTER: duration('200ms').refine((ms) => ms <= 10_000, 'must be at most 10s'),
   /** How often the scheduler looks for due retries when nothing wakes it. */
   DISPATCH_POLL_INTERVAL: duration('250ms'),
   /** Days a delivered delivery (and its attempts) is kept after it was delivered. */

@@ -121,6 +121,20 @@ export class TestKafka {
     }
   }
 
+  /** How many of a topic's messages a consumer group has not committed (all of them before its first commit). */
+  async uncommitted(groupId: string, topic: TopicId): Promise<number> {
+    const admin = await this.connectAdmin();
+    const name = this.topicName(topic);
+    const ends = await this.topicOffsets(name);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [name] });
+    let behind = 0n;
+    for (const { partition, high, low } of ends) {
+      const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      behind += BigInt(high) - BigInt(offset === '-1' ? low : offset);
+    }
+    return Number(behind);
+  }
+
   /** A topic's setting as the broker reports it (e.g. `retention.ms`). */
   async topicConfig(topic: TopicId, name: string): Promise<string | undefined> {
     const admin = await this.connectAdmin();

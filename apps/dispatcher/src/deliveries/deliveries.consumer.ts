@@ -4,10 +4,12 @@ import { traceparentOf } from '@tripline/tracing';
 import { DeliveryScheduler } from './delivery-scheduler';
 
 /**
- * Takes delivery requests off Kafka into the durable schedule (one statement per batch), then
- * lets the offsets be committed: from here on Postgres, not Kafka, holds each delivery until it
- * is final. Requests that get a free slot are recorded already claimed and their first attempt
- * starts at once; the handler does not wait for any HTTP. The rest wait for the scheduler.
+ * Takes delivery requests off Kafka into the durable schedule, then lets the offsets be
+ * committed: from there on Postgres, not Kafka, holds each delivery until it is final. Requests
+ * that get a free slot are attempted at once, most of them before they are recorded (see
+ * DeliveryScheduler.schedule): the handler returns when each delivery is durable, with its
+ * outcome or pending, never later than DISPATCH_RECORD_AFTER after its attempt started. The
+ * rest wait for the scheduler.
  *
  * A request's URL, if it carries one, is not used: a callback goes only to its subscription's
  * endpoint as the registry announced it, so whoever can write to this topic cannot choose where

@@ -37,12 +37,16 @@ export class DeliveryAttempt {
     return this.env.DISPATCH_TIMEOUT * 2 + 5_000;
   }
 
-  /** Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish. */
-  run(delivery: ClaimedDelivery, endpoint: CallableEndpoint): Promise<boolean> {
-    return inAttemptSpan(delivery, (span) => this.attempt(delivery, endpoint, span));
+  /**
+   * Resolves once the attempt is recorded: true if it left an outcome for the outbox to publish.
+   * `record` writes it (by default the recorder's update of the delivery's row; a first attempt
+   * made before its delivery has a row is written by its FirstAttempt).
+   */
+  run(delivery: ClaimedDelivery, endpoint: CallableEndpoint, record: (record: AttemptRecord) => Promise<void> = (r) => this.recorder.record(r)): Promise<boolean> {
+    return inAttemptSpan(delivery, (span) => this.attempt(delivery, endpoint, record, span));
   }
 
-  private async attempt(delivery: ClaimedDelivery, endpoint: CallableEndpoint, span?: Span): Promise<boolean> {
+  private async attempt(delivery: ClaimedDelivery, endpoint: CallableEndpoint, write: (record: AttemptRecord) => Promise<void>, span?: Span): Promise<boolean> {
     const startedAt = performance.now();
     const attemptNumber = delivery.attemptCount + 1;
     // The signature's timestamp is this instance's clock, as the receiver's check expects;
@@ -89,7 +93,7 @@ export class DeliveryAttempt {
 
     describeAttempt(span, result.statusCode, finalStatus ?? 'retry', result.error, retryInMs);
     const record: AttemptRecord = { delivery, attemptNumber, startedAt, result, retryInMs, finalStatus, healthChange, disableReason };
-    await this.recorder.record(record);
+    await write(record);
     if (finalStatus) this.metrics.ended(finalStatus);
     if (finalStatus && finalStatus !== 'delivered') {
       this.logger.warn(`delivery ${delivery.id} ${finalStatus} after ${attemptNumber} attempt(s): ${result.error ?? `HTTP ${result.statusCode}`}`);

@@ -96,6 +96,12 @@ export interface AttemptRecord {
   healthChange: 'recovered' | 'failing' | 'disabled' | null;
   /** Set when this failure disables the endpoint. */
   disableReason: string | null;
+  /**
+   * Set when the delivery has no row yet (a first attempt made before it was recorded, see
+   * FirstAttempt): the row is written with the attempt's consequence. `admittedAt`: when the
+   * request was admitted, by this process's monotonic clock (the row's created_at).
+   */
+  opening?: { eventId: string; admittedAt: number };
 }
 
 type ClaimRow = EndpointRow & {
@@ -198,6 +204,28 @@ export class DeliveryLog {
       };
     });
     return { inserted: rows.length, claimed };
+  }
+
+  /**
+   * What a first attempt made before its delivery is recorded needs, read in one statement and
+   * written nowhere: which of these requests are recorded already (today or yesterday, as `open`
+   * looks), the endpoints of their subscriptions, and the database's now and UTC day.
+   */
+  async lookUp(deliveries: readonly NewDelivery[]): Promise<{ known: Set<string>; endpoints: Map<string, Endpoint>; now: Date; logDay: string }> {
+    const { rows } = await this.prisma.pool.query<EndpointRow & { known: string[]; now: Date; log_day: string }>({
+      name: 'deliveries.lookUp',
+      text: `
+        WITH known AS MATERIALIZED (
+          SELECT ARRAY(
+            SELECT d.id FROM deliveries d
+            WHERE d.id = ANY($1::uuid[]) AND d.log_day = ANY(ARRAY[(now() AT TIME ZONE 'UTC')::date, (now() AT TIME ZONE 'UTC')::date - 1])
+          ) AS ids
+        )
+        SELECT s.subscription_id, now() AS now, ((now() AT TIME ZONE 'UTC')::date)::text AS log_day, known.ids AS known, ${ENDPOINT_COLUMNS}
+        FROM known CROSS JOIN unnest($2::uuid[]) AS s(subscription_id) LEFT JOIN dispatch_endpoints e ON e.subscription_id = s.subscription_id`,
+      values: [deliveries.map((d) => d.id), [...new Set(deliveries.map((d) => d.subscriptionId))]],
+    });
+    return { known: new Set(rows[0]?.known ?? []), endpoints: this.endpoints.of(rows), now: rows[0]?.now ?? new Date(), logDay: rows[0]?.log_day ?? '' };
   }
 
   /**

@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DISPATCHER_ENV, tenantConcurrency, type DispatcherEnv } from '../dispatcher.env';
 import type { CallableEndpoint, Endpoint } from '../endpoints/dispatch-endpoints';
 import { EndpointThrottle } from '../endpoints/endpoint-throttle';
+import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryAttempt } from './delivery-attempt';
-import { DeliveryLog, type ClaimedDelivery, type DeliveryKey, type FinalStatus, type NewDelivery } from './delivery-log';
+import { DeliveryLog, type AttemptRecord, type ClaimedDelivery, type DeliveryKey, type FinalStatus, type NewDelivery } from './delivery-log';
 import { DeliveryMetrics } from './delivery-metrics';
 import { VALIDATION_TRIGGER } from '../endpoints/validation-handshake';
 import { FreedSlots } from '../schedule/freed-slots';
+import { FirstAttempt } from './first-attempt';
 import { TenantSlots } from '../schedule/tenant-slots';
 import { OutcomeOutbox } from './outcome-outbox';
 import { WakeableLoop } from './wakeable-loop';
@@ -53,10 +55,13 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   private backlog = true;
   private readonly loop: WakeableLoop;
   private readonly freed = new FreedSlots();
+  /** Deliveries whose first attempts are under way without a row yet: another copy of one is not attempted. */
+  private readonly unrecorded = new Set<string>();
 
   constructor(
     private readonly log: DeliveryLog,
     private readonly attempt: DeliveryAttempt,
+    private readonly recorder: AttemptRecorder,
     private readonly outbox: OutcomeOutbox,
     @Inject(DISPATCHER_ENV) private readonly env: DispatcherEnv,
     private readonly metrics: DeliveryMetrics,
@@ -83,29 +88,46 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Records new deliveries and starts at once the first attempts of those that get a slot,
-   * overall, at their tenant and at their endpoint: they are recorded already claimed, so no
-   * claim round trip and no wake-up stand between a request and its callback. The rest wait
-   * for the loop. Resolves once the attempts have started, not finished.
+   * overall, at their tenant and at their endpoint. Resolves once every delivery is durable:
+   * recorded pending, or with the outcome of its first attempt (see FirstAttempt): the deliveries
+   * consumer commits their offsets only then.
+   *
+   * A delivery with a slot and an endpoint ready to take it is attempted before it is recorded,
+   * and written once with its outcome if the attempt ends within DISPATCH_RECORD_AFTER. The rest
+   * are recorded at once, those with a slot already claimed (no claim round trip, no wake-up
+   * between the request and its callback); the others wait for the loop.
    *
    * Under a backlog the instance's slots are all taken, and a delivery recorded unclaimed costs
    * a claim later (its row locked, read back with its body, and updated once more: a third of
    * Postgres's statement time per delivery in `npm run bench`). So while attempts keep finishing,
-   * the batch waits for slots and is recorded a piece at a time, each piece claimed as it is
-   * written; Kafka holds the rest meanwhile (its offsets are not committed). The wait is for the
-   * instance's own slots only, never a tenant's or an endpoint's (their deliveries are recorded
-   * for later at once), and it ends when no attempt has finished for STALLED_MS or after
-   * PATIENCE_MS in all: endpoints that hang hold a partition back by no more than that.
+   * the batch waits for slots and is taken a piece at a time; Kafka holds the rest meanwhile
+   * (its offsets are not committed). The wait is for the instance's own slots only, never a
+   * tenant's or an endpoint's (their deliveries are recorded for later at once), and it ends when
+   * no attempt has finished for STALLED_MS or after PATIENCE_MS in all: endpoints that hang hold
+   * a partition back by no more than that, and DISPATCH_RECORD_AFTER.
    */
   async schedule(deliveries: NewDelivery[]): Promise<void> {
     const giveUpAt = performance.now() + PATIENCE_MS;
-    for (let rest = deliveries; rest.length > 0; ) {
-      const piece = await this.nextPiece(rest, giveUpAt);
-      await this.recordAndStart(piece);
-      rest = rest.slice(piece.length);
+    const settling: Array<Promise<void>> = [];
+    let failure: unknown = null;
+    try {
+      for (let rest = deliveries; rest.length > 0; ) {
+        const piece = await this.nextPiece(rest, giveUpAt);
+        settling.push((await this.recordAndStart(piece)).settled);
+        rest = rest.slice(piece.length);
+      }
+    } catch (error) {
+      failure = error;
     }
+    // Even when a piece failed, what was attempted is recorded before the requests go back to
+    // Kafka: handled again, they are found recorded and not attempted twice.
+    const settled = await Promise.allSettled(settling);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure !== null) throw failure;
+    if (failed) throw failed.reason;
   }
 
-  /** The deliveries to record next: as many as have a free slot, once enough are free; all of them once waiting is over. */
+  /** The deliveries to take next: as many as have a free slot, once enough are free; all of them once waiting is over. */
   private async nextPiece(rest: NewDelivery[], giveUpAt: number): Promise<NewDelivery[]> {
     // A piece is one statement: too small a one would cost more than the claim it saves.
     const enough = Math.min(rest.length, Math.max(1, Math.floor(this.env.DISPATCH_CONCURRENCY / 8)));
@@ -120,21 +142,126 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     return this.env.DISPATCH_CONCURRENCY - this.inFlight.size - this.reserved;
   }
 
-  /** Records deliveries (one statement), those that get a slot claimed, and starts their attempts. */
-  private async recordAndStart(deliveries: NewDelivery[]): Promise<void> {
+  /**
+   * Starts the first attempts it can before recording anything, records the rest (one
+   * statement; those with a slot claimed) and starts their attempts. Resolves once all have
+   * started, with `settled`: the first attempts' deliveries are durable.
+   */
+  private async recordAndStart(deliveries: NewDelivery[]): Promise<{ settled: Promise<void> }> {
     const admitted = this.admit(deliveries);
+    let firsts: FirstAttempt[] = [];
     let claimed: ClaimedDelivery[] = [];
     try {
-      const opened = await this.log.open(deliveries, new Set(admitted.map((d) => d.id)), this.attempt.leaseMs);
+      const started = await this.startFirstAttempts(admitted);
+      firsts = started.firsts;
+      const skip = started.skip;
+      for (const d of deliveries) if (this.unrecorded.has(d.id)) skip.add(d.id);
+      const rest = skip.size === 0 ? deliveries : deliveries.filter((d) => !skip.has(d.id));
+      const opened = await this.log.open(rest, new Set(admitted.filter((d) => !skip.has(d.id)).map((d) => d.id)), this.attempt.leaseMs);
       claimed = opened.claimed;
       if (opened.inserted > claimed.length) this.wake();
+    } catch (error) {
+      await this.settle(firsts).catch(() => undefined);
+      throw error;
     } finally {
       // Admitted ones that were not new (a redelivered request), or not recorded at all, give their slots back.
       this.reserved -= admitted.length;
-      const started = new Set(claimed.map((d) => d.id));
+      const started = new Set([...claimed.map((d) => d.id), ...firsts.map((f) => f.delivery.id)]);
       for (const d of admitted) if (!started.has(d.id)) this.releaseSlots(d);
     }
     await this.dispatchAll(claimed, true);
+    const settled = this.settle(firsts);
+    // Awaited by `schedule` once every piece has started; never an unhandled rejection meanwhile.
+    settled.catch(() => undefined);
+    return { settled };
+  }
+
+  /**
+   * Starts, before anything is written, the first attempts of admitted deliveries whose
+   * endpoints take them now (one read: which are recorded already, and their endpoints).
+   * `skip`: those started, and those recorded already (a redelivered request).
+   */
+  private async startFirstAttempts(admitted: NewDelivery[]): Promise<{ firsts: FirstAttempt[]; skip: Set<string> }> {
+    const firsts: FirstAttempt[] = [];
+    const skip = new Set<string>();
+    const candidates = admitted.filter((d) => !this.unrecorded.has(d.id));
+    if (this.env.DISPATCH_RECORD_AFTER === 0 || candidates.length === 0) return { firsts, skip };
+    const admittedAt = performance.now();
+    const { known, endpoints, now, logDay } = await this.log.lookUp(candidates);
+    for (const request of candidates) {
+      if (known.has(request.id)) {
+        skip.add(request.id);
+        continue;
+      }
+      const endpoint = endpoints.get(request.subscriptionId) ?? null;
+      const delivery: ClaimedDelivery = {
+        id: request.id,
+        logDay,
+        trigger: request.trigger,
+        createdAt: now,
+        claimedAt: now,
+        tenantId: request.tenantId,
+        subscriptionId: request.subscriptionId,
+        body: JSON.stringify(request.payload),
+        attemptCount: 0,
+        traceparent: request.traceparent ?? null,
+        endpoint,
+      };
+      // Not attempted now (no endpoint yet, one of another tenant, one that does not take it):
+      // recorded claimed, then postponed or ended as any claimed delivery.
+      if (endpoint?.tenantId !== request.tenantId || this.insteadOfAttempt(delivery) !== null) continue;
+      const first = new FirstAttempt(request, delivery, admittedAt, (record) => this.recorder.record(record));
+      this.unrecorded.add(request.id);
+      this.dispatch(delivery, true, first.record);
+      firsts.push(first);
+      skip.add(request.id);
+    }
+    return { firsts, skip };
+  }
+
+  /**
+   * Waits for first attempts to end, up to DISPATCH_RECORD_AFTER, then makes each delivery
+   * durable: with its outcome (one insert) if its attempt ended, else pending and leased.
+   */
+  private async settle(firsts: FirstAttempt[]): Promise<void> {
+    if (firsts.length === 0) return;
+    await within(Promise.all(firsts.map((f) => f.finished)), this.env.DISPATCH_RECORD_AFTER);
+    const ended: Array<{ first: FirstAttempt; record: AttemptRecord }> = [];
+    const inFlight: FirstAttempt[] = [];
+    for (const first of firsts) {
+      const record = first.settle();
+      if (record) ended.push({ first, record });
+      else inFlight.push(first);
+    }
+    try {
+      await Promise.all([
+        ...ended.map(({ first, record }) =>
+          this.recorder.record(record).then(
+            () => first.written(),
+            (error: unknown) => {
+              first.written(error);
+              throw error;
+            },
+          ),
+        ),
+        this.recordInFlight(inFlight),
+      ]);
+    } finally {
+      for (const first of firsts) this.unrecorded.delete(first.delivery.id);
+    }
+  }
+
+  /** Records first attempts' deliveries still in flight, pending and leased to this instance. */
+  private async recordInFlight(firsts: FirstAttempt[]): Promise<void> {
+    if (firsts.length === 0) return;
+    try {
+      const { claimed } = await this.log.open(firsts.map((f) => f.request), new Set(firsts.map((f) => f.delivery.id)), this.attempt.leaseMs);
+      const days = new Map(claimed.map((d) => [d.id, d.logDay]));
+      for (const first of firsts) first.opened(days.get(first.delivery.id) ?? null);
+    } catch (error) {
+      for (const first of firsts) first.opened(error as Error);
+      throw error;
+    }
   }
 
   /** Takes a slot, overall, at its tenant and at its endpoint, for each new delivery that can have one now, in order. */
@@ -215,7 +342,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
    * is busy, or its endpoint not known yet), or end it without an attempt (its subscription is
    * gone or disabled, its URL does not open, or the request was not its tenant's to make).
    */
-  private dispatch(delivery: ClaimedDelivery, slotHeld: boolean): { delayMs: number } | Ending | null {
+  private dispatch(delivery: ClaimedDelivery, slotHeld: boolean, record?: (record: AttemptRecord) => Promise<void>): { delayMs: number } | Ending | null {
     const endpoint = delivery.endpoint;
     const instead = this.insteadOfAttempt(delivery);
     if (instead) {
@@ -226,7 +353,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       return { delayMs: Math.max(this.throttle.waitFor(delivery.subscriptionId), 50) };
     }
     const work = this.attempt
-      .run(delivery, endpoint as CallableEndpoint)
+      .run(delivery, endpoint as CallableEndpoint, record)
       .then((published) => {
         if (published) this.outbox.wake();
       })
@@ -266,4 +393,11 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     const handshake = delivery.trigger === VALIDATION_TRIGGER;
     return handshake ? endpoint.status === 'pending_validation' : endpoint.status === 'active';
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
