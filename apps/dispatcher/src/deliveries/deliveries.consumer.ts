@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { OnTopic, type Inbound } from '@tripline/kafka';
+import { KafkaBatchContext, OnTopic, type Inbound } from '@tripline/kafka';
 import { traceparentOf } from '@tripline/tracing';
 import { DeliveryScheduler } from './delivery-scheduler';
 
@@ -22,7 +22,7 @@ export class DeliveriesConsumer {
   ) {}
 
   @OnTopic('deliveries', { group: 'deliveries' })
-  async handle(batch: Array<Inbound<'deliveries'>>): Promise<void> {
+  async handle(batch: Array<Inbound<'deliveries'>>, context: KafkaBatchContext): Promise<void> {
     await this.scheduler.schedule(
       batch.map(({ value: r, trace }) => ({
         id: r.deliveryId,
@@ -34,6 +34,7 @@ export class DeliveriesConsumer {
         // Kept with the delivery: its attempts, however late and wherever made, join this trace.
         traceparent: trace ? traceparentOf(trace) : null,
       })),
+      () => context.heartbeat(),
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { AttemptRecord, ClaimedDelivery, NewDelivery } from './delivery-log';
+import { publishesOutcome, type AttemptRecord, type ClaimedDelivery, type NewDelivery } from './delivery-log';
 
 /**
  * A delivery's first attempt, made before the delivery has a row. Most callbacks are answered
@@ -13,11 +13,12 @@ import type { AttemptRecord, ClaimedDelivery, NewDelivery } from './delivery-log
  * made, again, with the same webhook-id.
  */
 export class FirstAttempt {
-  private outcome: AttemptRecord | null = null;
   private late = false;
   private readonly ended = deferred<void>();
-  /** The outcome written with the row (the attempt ended in time). */
-  private readonly durable = deferred<void>();
+  /** The outcome's write with the row (the attempt ended in time); unset until then. */
+  private written: Promise<void> | null = null;
+  /** Whether the outcome, once written, is one for the outbox to publish. */
+  publishes = false;
   /** The pending row written (the attempt was still in flight): true, or false when another had recorded the delivery. */
   private readonly row = deferred<boolean>();
 
@@ -28,40 +29,40 @@ export class FirstAttempt {
     readonly delivery: ClaimedDelivery,
     /** When the request was admitted, by this process's monotonic clock: the row's created_at. */
     private readonly admittedAt: number,
-    /** How an attempt at a recorded delivery is written (the recorder's update). */
+    /** Writes an attempt's record (the recorder: batched with those finishing alongside). */
     private readonly recordAttempt: (record: AttemptRecord) => Promise<void>,
   ) {}
 
-  /** Writes the attempt's record: DeliveryAttempt.run's `record`. Resolves once it is durable. */
+  /**
+   * Writes the attempt's record: DeliveryAttempt.run's `record`. Ended in time, the write is
+   * started with the delivery's row and not waited for here: the attempt's slot is free for the
+   * next callback at once, and the deliveries consumer waits for the write (`durable`) instead.
+   */
   readonly record = async (record: AttemptRecord): Promise<void> => {
     if (!this.late) {
-      this.outcome = record;
+      this.publishes = publishesOutcome(record.finalStatus);
+      this.written = this.recordAttempt({ ...record, opening: { eventId: this.request.eventId, admittedAt: this.admittedAt } });
+      this.written.catch(() => undefined);
       this.ended.resolve();
-      return this.durable.promise;
+      return;
     }
     if (await this.row.promise) await this.recordAttempt(record);
   };
 
-  /** Resolves when the attempt has ended and waits for its record to be written. */
+  /** Resolves when the attempt has ended. */
   get finished(): Promise<void> {
     return this.ended.promise;
   }
 
   /**
-   * Called once, when the scheduler stops waiting: the record to write with the delivery's row
-   * (then call `written`), or null when the attempt is still in flight and the row is to be
-   * written pending and leased (then call `opened`).
+   * Called once, when the scheduler stops waiting: the write of the attempt's outcome with the
+   * delivery's row, or null when the attempt is still in flight and the row is to be written
+   * pending and leased (then call `opened`).
    */
-  settle(): AttemptRecord | null {
-    if (this.outcome) return { ...this.outcome, opening: { eventId: this.request.eventId, admittedAt: this.admittedAt } };
+  settle(): Promise<void> | null {
+    if (this.written) return this.written;
     this.late = true;
     return null;
-  }
-
-  /** The outcome and its row are durable, or could not be written. */
-  written(error?: unknown): void {
-    if (error === undefined) this.durable.resolve();
-    else this.durable.reject(error);
   }
 
   /** The pending row is written in that day's partition, or was not (null: the delivery was recorded already), or failed. */

@@ -46,7 +46,12 @@ describe.each([
       if (c.path === '/held') return new Promise<number>((resolve) => held.push(() => resolve(200)));
       return c.path === '/failing' ? 503 : 200;
     });
-    service = await startInProcess('dispatcher', namespace, loadDispatcherEnv, dispatcherModule, { DISPATCH_RECORD_AFTER: recordAfter, DISPATCH_TIMEOUT: '60s' });
+    service = await startInProcess('dispatcher', namespace, loadDispatcherEnv, dispatcherModule, {
+      DISPATCH_RECORD_AFTER: recordAfter,
+      DISPATCH_TIMEOUT: '60s',
+      // A failed attempt's retry stays on the schedule while the test looks at it.
+      DISPATCH_RETRY_SCHEDULE: '0,1h',
+    });
     kafka = new TestKafka(namespace);
   });
   afterAll(async () => {
@@ -104,7 +109,7 @@ describe.each([
     await kafka.publish('deliveries', [{ key: subscription.id, value: request }]);
     await kafka.waitForGroup(group(), 'deliveries');
     const [row] = await rows(request.deliveryId);
-    expect(row).toMatchObject({ attempt_count: 1, attempts: 1, last_status_code: 503 });
+    expect(row).toMatchObject({ status: 'pending', attempt_count: 1, attempts: 1, last_status_code: 503 });
     const [endpointRow] = await query<{ failing: boolean }>('SELECT failing_since IS NOT NULL AS failing FROM dispatch_endpoints WHERE subscription_id = $1', [subscription.id]);
     expect(endpointRow.failing).toBe(true);
   });
