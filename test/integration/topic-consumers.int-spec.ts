@@ -2,7 +2,7 @@ import type { DeliveryOutcome } from '@tripline/contracts';
 import { isolatedNamespace, testInfra, TestKafka, goneOutcome } from '@tripline/testing';
 import { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { KafkaConnection, TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
+import { KafkaConnection, partitionOfKey, TopicConsumers, TopicPublisher, type Inbound } from '@tripline/kafka';
 
 /** libs/kafka's consumer semantics, here rather than beside it: it needs libs/testing, which needs libs/kafka. */
 describe('topic consumers, against the real Kafka', () => {
@@ -13,8 +13,8 @@ describe('topic consumers, against the real Kafka', () => {
   const outcome = (n: number, subscriptionId: string): DeliveryOutcome => goneOutcome(tenantId, subscriptionId, n);
 
   /** A service's Kafka side, as a Nest app would hold it. */
-  async function connect() {
-    const connection = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: 'tripline-consumers-test', namespace, topicPartitions: 6 });
+  async function connect(topicsOf = namespace) {
+    const connection = new KafkaConnection({ brokers: testInfra().kafkaBrokers, clientId: 'tripline-consumers-test', namespace: topicsOf, topicPartitions: 6 });
     await connection.connect();
     const consumers = new TopicConsumers(connection, new TopicPublisher(connection));
     const close = async () => {
@@ -75,6 +75,95 @@ describe('topic consumers, against the real Kafka', () => {
     await reachedMarker;
     await second.close();
     expect(again).toEqual([marker.deliveryId]);
+  });
+
+  describe('work that becomes durable after its handler returned (commitAfter)', () => {
+    const groupOf = (group: string) => kafka.groupId('tripline-consumers-test', group);
+    async function until(what: string, probe: () => boolean | Promise<boolean>): Promise<void> {
+      const deadline = Date.now() + 30_000;
+      while (!(await probe())) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+
+    it('goes on fetching meanwhile, and commits that work\'s partitions only up to it until it is durable', async () => {
+      // Topics of its own: the fetch it holds back has this test's messages only.
+      const own = isolatedNamespace('commit-after');
+      const ownKafka = new TestKafka(own);
+      const { consumers, close } = await connect(own);
+      const key = randomUUID();
+      let otherKey = randomUUID();
+      while (partitionOfKey(otherKey, 6) === partitionOfKey(key, 6)) otherKey = randomUUID();
+      const [first, second, elsewhere] = [outcome(1, key), outcome(2, key), outcome(3, otherKey)];
+      await ownKafka.publish('deliveryOutcomes', [{ key, value: first }]);
+      let written!: () => void;
+      const durable = new Promise<void>((resolve) => (written = resolve));
+      const seen: string[] = [];
+      await consumers.start({
+        topic: 'deliveryOutcomes',
+        group: 'commit-after',
+        handle: async (batch, context) => {
+          if (batch.some((m) => m.value.deliveryId === first.deliveryId)) context.commitAfter(durable);
+          seen.push(...batch.map((m) => m.value.deliveryId));
+        },
+      });
+      const group = ownKafka.groupId('tripline-consumers-test', 'commit-after');
+      const partition = partitionOfKey(key, 6);
+      try {
+        await until('the first message handled', () => seen.includes(first.deliveryId));
+        await ownKafka.publish('deliveryOutcomes', [
+          { key, value: second },
+          { key: otherKey, value: elsewhere },
+        ]);
+        // Handed over while the first one's work is still not durable.
+        await until('the later messages handled', () => seen.includes(second.deliveryId) && seen.includes(elsewhere.deliveryId));
+        // Another partition's work is committed; this one's stops short of the first message.
+        await until('the other partition committed', async () => (await ownKafka.committed(group, 'deliveryOutcomes')).get(partitionOfKey(otherKey, 6)) === 1n);
+        expect((await ownKafka.committed(group, 'deliveryOutcomes')).get(partition)).toBe(0n);
+
+        written();
+        await ownKafka.waitForGroup(group, 'deliveryOutcomes');
+        expect((await ownKafka.committed(group, 'deliveryOutcomes')).get(partition)).toBe(2n);
+        // Each handled once: holding the commit back did not hand anything over twice.
+        expect(seen.sort()).toEqual([first.deliveryId, second.deliveryId, elsewhere.deliveryId].sort());
+      } finally {
+        await close();
+        await ownKafka.close();
+      }
+    });
+
+    it('hands the partition over again from the oldest message not committed when that work fails, and commits it once it is durable', async () => {
+      const subscriptionId = randomUUID();
+      const sent = Array.from({ length: 3 }, (_, n) => outcome(n, subscriptionId));
+      const { consumers, close } = await connect();
+      await kafka.publish('deliveryOutcomes', sent.map((o) => ({ key: subscriptionId, value: o })));
+      let failed = false;
+      const passes: string[][] = [];
+      await consumers.start({
+        topic: 'deliveryOutcomes',
+        group: 'commit-after-failed',
+        handle: async (batch, context) => {
+          const mine = batch.filter((m) => m.value.subscriptionId === subscriptionId).map((m) => m.value.deliveryId);
+          if (mine.length === 0) return;
+          passes.push(mine);
+          if (!failed) {
+            failed = true;
+            context.commitAfter(Promise.reject(new Error('the write failed')));
+          }
+        },
+      });
+      try {
+        await until('the messages handled again', () => passes.flat().filter((id) => id === sent[0].deliveryId).length === 2);
+        await kafka.waitForGroup(groupOf('commit-after-failed'), 'deliveryOutcomes');
+        // Handled again in order, from the first message the failed work held back.
+        const again = passes.flat().slice(passes.flat().lastIndexOf(sent[0].deliveryId));
+        expect(again).toEqual(sent.map((o) => o.deliveryId));
+        expect(consumers.ready).toBe(true);
+      } finally {
+        await close();
+      }
+    });
   });
 
   describe('a message the handler cannot process', () => {

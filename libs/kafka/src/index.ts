@@ -10,3 +10,4 @@ export * from './topic-handler';
 export * from './kafka-transport';
 export { tracesByValue } from './message-tracing';
 export * from './kafka-signals';
+export { partitionOfKey } from './key-partitioner';

@@ -68,6 +68,7 @@ class CountingInterceptor implements NestInterceptor {
 class DeliveriesHandlers {
   readonly received: Array<{ batch: Array<Inbound<'deliveries'>>; topic: string; group: string }> = [];
   readonly audited: string[] = [];
+  readonly durable = Promise.resolve('written');
   failWith?: Error;
 
   @OnTopic('deliveries', { group: 'deliveries', lingerMs: 7, fromBeginning: false })
@@ -77,6 +78,7 @@ class DeliveriesHandlers {
     if (this.failWith) throw this.failWith;
     this.received.push({ batch, topic: context.getTopic(), group: context.getGroup() });
     await context.heartbeat();
+    context.commitAfter(this.durable);
     return batch.filter((m) => m.offset === '2').map((message) => ({ message, reason: 'offset 2 is refused' }));
   }
 
@@ -124,15 +126,17 @@ describe('KafkaTransport: @OnTopic handlers in Nest controllers, consumed by Top
     ]);
 
     const heartbeat = jest.fn(async () => undefined);
+    const commitAfter = jest.fn();
     const batch = [request(1), request(2), request(3)];
-    const rejected = await booted.consumers.consumer('deliveries', 'deliveries').handle(batch, { heartbeat });
+    const rejected = await booted.consumers.consumer('deliveries', 'deliveries').handle(batch, { heartbeat, commitAfter });
 
     expect(handlers.received).toEqual([{ batch, topic: 'deliveries', group: 'deliveries' }]);
     expect(heartbeat).toHaveBeenCalled();
+    expect(commitAfter).toHaveBeenCalledWith(handlers.durable);
     expect(rejected).toEqual([{ message: batch[1], reason: 'offset 2 is refused' }]);
     expect(handlers.audited).toEqual([]);
 
-    await booted.consumers.consumer('deliveries', 'audit').handle([request(4)], { heartbeat });
+    await booted.consumers.consumer('deliveries', 'audit').handle([request(4)], { heartbeat, commitAfter });
     expect(handlers.audited).toEqual(['d4']);
     expect(handlers.received).toHaveLength(1);
   });
@@ -145,7 +149,7 @@ describe('KafkaTransport: @OnTopic handlers in Nest controllers, consumed by Top
     handlers.failWith = new Refused('the batch is refused');
     const batch = [request(1), request(2)];
 
-    const rejected = await booted.consumers.consumer('deliveries', 'deliveries').handle(batch, { heartbeat: async () => undefined });
+    const rejected = await booted.consumers.consumer('deliveries', 'deliveries').handle(batch, { heartbeat: async () => undefined, commitAfter: () => undefined });
 
     expect(CountingInterceptor.seen).toEqual([{ topic: 'deliveries', size: 2 }]);
     expect(rejected).toEqual(batch.map((message) => ({ message, reason: 'the batch is refused' })));
@@ -159,7 +163,7 @@ describe('KafkaTransport: @OnTopic handlers in Nest controllers, consumed by Top
     const outage = new Unavailable('the database is restarting');
     handlers.failWith = outage;
 
-    await expect(booted.consumers.consumer('deliveries', 'deliveries').handle([request(1)], { heartbeat: async () => undefined })).rejects.toBe(outage);
+    await expect(booted.consumers.consumer('deliveries', 'deliveries').handle([request(1)], { heartbeat: async () => undefined, commitAfter: () => undefined })).rejects.toBe(outage);
   });
 
   it('refuses to boot on a pattern that is not a topic of the contracts, naming it', async () => {

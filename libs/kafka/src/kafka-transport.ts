@@ -70,8 +70,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       fromBeginning: options.fromBeginning,
       lingerMs: options.lingerMs,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      handle: async (batch: Array<Inbound<TopicId>>, { heartbeat }) => {
-        const result = await handler(batch, new KafkaBatchContext([topic, group, heartbeat]));
+      handle: async (batch: Array<Inbound<TopicId>>, { heartbeat, commitAfter }) => {
+        const result = await handler(batch, new KafkaBatchContext([topic, group, heartbeat, commitAfter]));
         return lastValueFrom(this.transformToObservable(result) as Observable<void | Array<Rejection<TopicId>>>, { defaultValue: undefined });
       },
     };

@@ -13,10 +13,14 @@ export const keyPartitioner: ICustomPartitioner = () => {
     const { message, partitionMetadata } = args;
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     if (message.key === null || message.key === undefined) return kafkajsDefault(args);
-    const key = Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key));
-    return (murmur2(key) & 0x7fffffff) % partitionMetadata.length;
+    return partitionOfKey(Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key)), partitionMetadata.length);
   };
 };
+
+/** The partition a keyed message goes to, of a topic with `partitions` partitions. */
+export function partitionOfKey(key: Buffer | string, partitions: number): number {
+  return (murmur2(typeof key === 'string' ? Buffer.from(key) : key) & 0x7fffffff) % partitions;
+}
 
 const M = 0x5bd1e995;
 

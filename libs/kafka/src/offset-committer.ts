@@ -1,18 +1,46 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 
+/** A fetch's handled messages of one partition: offsets `from` up to (not including) `next`. */
+export interface HandledRange {
+  partition: number;
+  /** The first offset handled. */
+  from: string;
+  /** The next offset to read. */
+  next: string;
+}
+
+/** A partition's handled range whose work may not be durable yet. */
+interface Awaited {
+  from: string;
+  next: string;
+  durable: boolean;
+}
+
 /**
  * Commits a consumer's handled offsets in the background, every partition in one request, at
  * most every INTERVAL_MS. An offset commit is a write on the broker like a produce: committing
  * after every fetch made it a third of the broker's requests, and a round trip on each hop's
  * path. A crash loses at most the last interval's commits: those messages are handled again,
  * which every handler already tolerates (at-least-once, idempotent by design).
+ *
+ * A fetch whose work becomes durable after its handler returned (`add` with `durable`) holds
+ * its partitions' commits back until then, and so does every later fetch of those partitions:
+ * a partition is committed only up to its oldest range not yet durable, while the consumer goes
+ * on fetching. A range whose work failed rewinds its partition to the oldest offset not
+ * committed (`rewind`), to be handled again; later ranges of it are handled again with it.
  */
 export class OffsetCommitter {
   static readonly INTERVAL_MS = 100;
   private static readonly RETRY_MS = 1_000;
   /** partition → the next offset to read, whose messages' work is durable. */
   private readonly pending = new Map<number, string>();
+  /** partition → its handled ranges, in order, from the oldest whose work is not durable yet. */
+  private readonly awaited = new Map<number, Awaited[]>();
+  /** partition → the offset it was rewound to: ranges past it, handled before the rewind took effect, are handled again. */
+  private readonly rewound = new Map<number, bigint>();
+  /** The durable promises not settled yet: closing waits for them. */
+  private readonly outstanding = new Set<Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   /** Commits run one after another, so an older one never lands after a newer one. */
   private committing: Promise<void> = Promise.resolve();
@@ -25,10 +53,48 @@ export class OffsetCommitter {
     private readonly consumer: () => Consumer,
     private readonly logger: Logger,
     private readonly onFailure: () => void = () => undefined,
+    /** Moves a partition's fetch position back to `offset`, so what follows it is fetched and handled again. */
+    private readonly rewind: (partition: number, offset: string) => void = () => undefined,
   ) {}
 
-  add(offsets: Array<{ partition: number; offset: string }>): void {
-    for (const { partition, offset } of offsets) this.pending.set(partition, offset);
+  /**
+   * Handled ranges, to be committed once their work is durable: now, or when `durable` resolves.
+   * If it rejects, their partitions are rewound.
+   */
+  add(ranges: HandledRange[], durable?: Promise<unknown>): void {
+    const queued: Array<[number, Awaited]> = [];
+    for (const range of ranges) {
+      const rewoundTo = this.rewound.get(range.partition);
+      if (rewoundTo !== undefined) {
+        if (BigInt(range.from) > rewoundTo) continue;
+        this.rewound.delete(range.partition);
+      }
+      const waiting = this.awaited.get(range.partition);
+      if (!durable && !waiting) {
+        this.pending.set(range.partition, range.next);
+        continue;
+      }
+      const entry = { from: range.from, next: range.next, durable: !durable };
+      if (waiting) waiting.push(entry);
+      else this.awaited.set(range.partition, [entry]);
+      queued.push([range.partition, entry]);
+    }
+    if (durable && queued.length > 0) {
+      this.outstanding.add(durable);
+      durable.then(
+        () => {
+          for (const [partition, entry] of queued) {
+            entry.durable = true;
+            this.advance(partition);
+          }
+        },
+        (error: unknown) => {
+          const partitions = new Set(queued.filter(([p, entry]) => this.awaited.get(p)?.includes(entry)).map(([p]) => p));
+          for (const partition of partitions) this.rewindTo(partition, error);
+        },
+      ).finally(() => this.outstanding.delete(durable));
+    }
+    this.advance(...queued.filter(([, e]) => e.durable).map(([p]) => p));
     this.schedule(OffsetCommitter.INTERVAL_MS);
   }
 
@@ -36,6 +102,12 @@ export class OffsetCommitter {
   retain(partitions: readonly number[]): void {
     this.assigned = new Set(partitions);
     for (const partition of this.pending.keys()) if (!this.assigned.has(partition)) this.pending.delete(partition);
+    for (const partition of [...this.awaited.keys(), ...this.rewound.keys()]) {
+      if (!this.assigned.has(partition)) {
+        this.awaited.delete(partition);
+        this.rewound.delete(partition);
+      }
+    }
   }
 
   /** Commits what is pending now; resolves once that commit, and every one before it, is done. */
@@ -47,15 +119,43 @@ export class OffsetCommitter {
   }
 
   /**
-   * Commits what is pending, waiting at most `timeoutMs` (with the broker gone, kafkajs would
-   * retry for minutes), and stops: the consumer is about to stop, and kafkajs drops later commits.
+   * Waits for the work not durable yet, commits what is pending, waiting at most `timeoutMs` in
+   * all (with the broker gone, kafkajs would retry for minutes), and stops: the consumer is about
+   * to stop, and kafkajs drops later commits.
    */
   async close(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    const closing = Promise.allSettled([...this.outstanding]).then(() => this.flush());
+    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  /** Makes the partition's leading durable ranges committable. */
+  private advance(...partitions: number[]): void {
+    let moved = false;
+    for (const partition of new Set(partitions)) {
+      const waiting = this.awaited.get(partition);
+      if (!waiting) continue;
+      while (waiting.length > 0 && waiting[0].durable) {
+        this.pending.set(partition, waiting.shift()!.next);
+        moved = true;
+      }
+      if (waiting.length === 0) this.awaited.delete(partition);
+    }
+    if (moved) this.schedule(OffsetCommitter.INTERVAL_MS);
+  }
+
+  /** Drops what the partition awaits and fetches it again from its oldest offset not committed. */
+  private rewindTo(partition: number, error: unknown): void {
+    const waiting = this.awaited.get(partition);
+    if (!waiting?.length || this.stopped) return;
+    const from = waiting[0].from;
+    this.awaited.delete(partition);
+    this.rewound.set(partition, BigInt(from));
+    this.logger.warn(`the work of ${this.topic}[${partition}] from offset ${from} did not become durable, handling it again: ${(error as Error)?.message ?? error}`);
+    this.rewind(partition, from);
   }
 
   private schedule(delayMs: number): void {

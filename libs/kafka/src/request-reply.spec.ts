@@ -20,7 +20,7 @@ function client(timeoutMs = 10_000) {
   } as unknown as TopicPublisher;
   const registry = new KafkaRequestClient(kafka, consumers, publisher, { requests: 'registryRequests', replies: 'registryReplies', answeredBy: 'subscription registry', timeoutMs });
   const reply = (to: { requestId: string; replyTo: string }, outcome: unknown) =>
-    replies.handle([{ value: { ...to, outcome }, key: to.replyTo, partition: 0, offset: '5', timestamp: 0 } as never], { heartbeat: async () => undefined });
+    replies.handle([{ value: { ...to, outcome }, key: to.replyTo, partition: 0, offset: '5', timestamp: 0 } as never], { heartbeat: async () => undefined, commitAfter: () => undefined });
   return { registry, published, reply, replies: () => replies };
 }
 

@@ -20,6 +20,13 @@ export interface Rejection<T extends TopicId> {
 export interface BatchContext {
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void>;
+  /**
+   * Says that the work of this fetch is durable only once `durable` resolves, though the handler
+   * returns before: the consumer goes on fetching meanwhile, and commits the fetch's partitions
+   * only up to their oldest work not durable yet. If it rejects, those partitions are fetched
+   * and handled again from there. A handler that returns only once its work is durable needs none.
+   */
+  commitAfter(durable: Promise<unknown>): void;
 }
 
 export interface ConsumerSpec<T extends TopicId> {
@@ -40,7 +47,8 @@ export interface ConsumerSpec<T extends TopicId> {
   lingerMs?: number;
   /**
    * Handles the valid messages of one fetch: every partition's, each partition's in order.
-   * Resolving means their work is durable; the offsets are committed after that. Throwing an
+   * Resolving means their work is durable (or will be: see `BatchContext.commitAfter`); the
+   * offsets are committed after that. Throwing an
    * outage (the database or broker unreachable, or `Unavailable`) means "not now": nothing is
    * committed and they are fetched again. Throwing anything else is retried, then the messages
    * are handled in ever smaller parts until the one that fails alone is found and dead-lettered
@@ -110,7 +118,13 @@ export class TopicConsumers {
       closed: false,
       gathered: [],
       handling: new Set(),
-      committer: new OffsetCommitter(topic, () => state.consumer, this.logger, () => this.connection.signals.clientError('commit')),
+      committer: new OffsetCommitter(
+        topic,
+        () => state.consumer,
+        this.logger,
+        () => this.connection.signals.clientError('commit'),
+        (partition, offset) => state.consumer.seek({ topic, partition, offset }),
+      ),
       stop: () => Promise.resolve(),
     };
     this.running.set(groupId, state);
@@ -275,9 +289,15 @@ export class TopicConsumers {
       }
     }
 
+    const durables: Array<Promise<unknown>> = [];
     if (valid.length > 0) {
       const heartbeat = () => live[0].heartbeat();
-      const rejected = await handleIsolated(valid, async (part) => (await spec.handle(part, { heartbeat })) ?? [], {
+      const commitAfter = (durable: Promise<unknown>) => {
+        // Its failure is the committer's to act on, once the fetch is handled; never unhandled before.
+        durable.catch(() => undefined);
+        durables.push(durable);
+      };
+      const rejected = await handleIsolated(valid, async (part) => (await spec.handle(part, { heartbeat, commitAfter })) ?? [], {
         backoffMs: DEFAULT_BACKOFF_MS,
         heartbeat,
       });
@@ -300,13 +320,14 @@ export class TopicConsumers {
     }
 
     // Resolving moves this consumer's fetch position; committing records it for the group, in
-    // the background (see OffsetCommitter), or before the consumer stops.
+    // the background (see OffsetCommitter), or before the consumer stops, once the work is durable.
     state.committer.add(
       live.map(({ batch, resolveOffset }) => {
         const last = batch.messages[batch.messages.length - 1];
         resolveOffset(last.offset);
-        return { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() };
+        return { partition: batch.partition, from: batch.messages[0].offset, next: (BigInt(last.offset) + 1n).toString() };
       }),
+      durables.length === 0 ? undefined : durables.length === 1 ? durables[0] : Promise.all(durables),
     );
   }
 }

@@ -22,8 +22,10 @@ export interface TopicPattern {
   group: string;
 }
 
-/** What a handler gets besides its batch: where the batch comes from, and the group's heartbeat. */
-export class KafkaBatchContext extends BaseRpcContext<[topic: TopicId, group: string, heartbeat: () => Promise<void>]> {
+/** What a handler gets besides its batch: where the batch comes from, the group's heartbeat, and a way to commit later. */
+export class KafkaBatchContext extends BaseRpcContext<
+  [topic: TopicId, group: string, heartbeat: () => Promise<void>, commitAfter: (durable: Promise<unknown>) => void]
+> {
   getTopic(): TopicId {
     return this.args[0];
   }
@@ -35,6 +37,14 @@ export class KafkaBatchContext extends BaseRpcContext<[topic: TopicId, group: st
   /** Keeps the group membership alive during long work. */
   heartbeat(): Promise<void> {
     return this.args[2]();
+  }
+
+  /**
+   * The batch's work is durable only once `durable` resolves: its offsets are committed then,
+   * while the consumer goes on fetching (see `BatchContext.commitAfter`).
+   */
+  commitAfter(durable: Promise<unknown>): void {
+    this.args[3](durable);
   }
 }
 

@@ -123,16 +123,28 @@ export class TestKafka {
 
   /** How many of a topic's messages a consumer group has not committed (all of them before its first commit). */
   async uncommitted(groupId: string, topic: TopicId): Promise<number> {
+    const ends = await this.topicOffsets(this.topicName(topic));
+    const committed = await this.committed(groupId, topic);
+    return Number(ends.reduce((behind, { partition, high }) => behind + BigInt(high) - committed.get(partition)!, 0n));
+  }
+
+  /** Each partition's end: the offset its next message will have. */
+  async ends(topic: TopicId): Promise<Map<number, bigint>> {
+    return new Map((await this.topicOffsets(this.topicName(topic))).map(({ partition, high }) => [partition, BigInt(high)]));
+  }
+
+  /** Each partition's next offset to read as a consumer group has committed it (its start before the group's first commit). */
+  async committed(groupId: string, topic: TopicId): Promise<Map<number, bigint>> {
     const admin = await this.connectAdmin();
     const name = this.topicName(topic);
     const ends = await this.topicOffsets(name);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [name] });
-    let behind = 0n;
-    for (const { partition, high, low } of ends) {
-      const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-      behind += BigInt(high) - BigInt(offset === '-1' ? low : offset);
-    }
-    return Number(behind);
+    return new Map(
+      ends.map(({ partition, low }) => {
+        const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        return [partition, BigInt(offset === '-1' ? low : offset)];
+      }),
+    );
   }
 
   /** A topic's setting as the broker reports it (e.g. `retention.ms`). */

@@ -93,8 +93,16 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
   /**
    * Records new deliveries and starts at once the first attempts of those that get a slot,
    * overall, at their tenant and at their endpoint. Resolves once every delivery is durable:
-   * recorded pending, or with the outcome of its first attempt (see FirstAttempt): the deliveries
-   * consumer commits their offsets only then.
+   * recorded pending, or with the outcome of its first attempt (see FirstAttempt).
+   */
+  async schedule(deliveries: NewDelivery[], heartbeat?: () => Promise<void>): Promise<void> {
+    await (await this.take(deliveries, heartbeat)).durable;
+  }
+
+  /**
+   * `schedule`, resolving as soon as every delivery is recorded or its first attempt started,
+   * with `durable`: resolves once every one is durable (the deliveries consumer commits their
+   * offsets only then, and goes on fetching meanwhile).
    *
    * A delivery with a slot and an endpoint ready to take it is attempted before it is recorded,
    * and written once with its outcome if the attempt ends within DISPATCH_RECORD_AFTER. The rest
@@ -105,16 +113,15 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
    * a claim later (its row locked, read back with its body, and updated once more: a third of
    * Postgres's statement time per delivery in `npm run bench`). So while attempts keep finishing,
    * the batch waits for slots and is taken a piece at a time; Kafka holds the rest meanwhile
-   * (its offsets are not committed). The wait is for the instance's own slots only, never a
+   * (the consumer does not fetch on). The wait is for the instance's own slots only, never a
    * tenant's or an endpoint's (their deliveries are recorded for later at once), and it ends when
    * no attempt has finished for STALLED_MS or after PATIENCE_MS in all: endpoints that hang hold
-   * a partition back by no more than that, and DISPATCH_RECORD_AFTER. `heartbeat` keeps the
-   * consumer's group membership meanwhile.
+   * a partition back by no more than that. `heartbeat` keeps the consumer's group membership
+   * meanwhile.
    */
-  async schedule(deliveries: NewDelivery[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
+  async take(deliveries: NewDelivery[], heartbeat: () => Promise<void> = async () => undefined): Promise<{ durable: Promise<void> }> {
     const giveUpAt = performance.now() + PATIENCE_MS;
     const settling: Array<Promise<void>> = [];
-    let failure: unknown = null;
     try {
       for (let rest = deliveries; rest.length > 0; ) {
         const piece = await this.nextPiece(rest, giveUpAt);
@@ -124,14 +131,14 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
         rest = rest.slice(piece.length);
       }
     } catch (error) {
-      failure = error;
+      // What was attempted is recorded before the requests go back to Kafka: handled again,
+      // they are found recorded and not attempted twice.
+      await Promise.allSettled(settling);
+      throw error;
     }
-    // Even when a piece failed, what was attempted is recorded before the requests go back to
-    // Kafka: handled again, they are found recorded and not attempted twice.
-    const settled = await Promise.allSettled(settling);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure !== null) throw failure;
-    if (failed) throw failed.reason;
+    const durable = Promise.all(settling).then(() => undefined);
+    durable.catch(() => undefined);
+    return { durable };
   }
 
   /** The deliveries to take next: as many as have a free slot, once enough are free; all of them once waiting is over. */

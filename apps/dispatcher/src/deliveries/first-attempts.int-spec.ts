@@ -9,7 +9,8 @@ import { dispatcherModule } from '../dispatcher.module';
  * Kafka and Postgres: one answered in time is written once, with its outcome; one still in
  * flight after DISPATCH_RECORD_AFTER is recorded pending and leased. Either way the request's
  * offset is committed only once the delivery is durable, so a crash before that leaves the
- * request on Kafka to be handled, and called back, again.
+ * request on Kafka to be handled, and called back, again; the consumer goes on with the next
+ * requests meanwhile.
  */
 describe.each([
   { recordAfter: '10s', answered: 'in time' },
@@ -91,6 +92,28 @@ describe.each([
     await kafka.waitForGroup(group(), 'deliveries');
     expect(receiver.received.filter((c) => c.headers['webhook-id'] === request.deliveryId)).toHaveLength(1);
   });
+
+  if (answered === 'in time') {
+    it('calls back the next request of the partition while a first attempt is in flight, and commits neither until both are durable', async () => {
+      const [hanging, quick] = [await endpoint('/held'), await endpoint('/quick')];
+      const slow = deliveryRequestFixture(tenant, hanging.id);
+      const next = deliveryRequestFixture(tenant, quick.id);
+      // One key, so one partition, behind the request whose callback is not answered yet.
+      await kafka.publish('deliveries', [{ key: hanging.id, value: slow }]);
+      await receiver.waitFor((got) => got.some((c) => c.headers['webhook-id'] === slow.deliveryId));
+      await kafka.publish('deliveries', [{ key: hanging.id, value: next }]);
+
+      await until('the next delivery written', async () => (await rows(next.deliveryId)).find((r) => r.status === 'delivered'));
+      // The first is still in flight, with no row: the partition's offsets stay uncommitted, both of them.
+      expect(await rows(slow.deliveryId)).toEqual([]);
+      expect(await kafka.uncommitted(group(), 'deliveries')).toBe(2);
+
+      held.shift()!();
+      await kafka.waitForGroup(group(), 'deliveries');
+      expect(await rows(slow.deliveryId)).toEqual([{ status: 'delivered', attempt_count: 1, leased: null, attempts: 1, last_status_code: 200 }]);
+      expect(receiver.received.filter((c) => [slow.deliveryId, next.deliveryId].includes(c.headers['webhook-id'] as string))).toHaveLength(2);
+    });
+  }
 
   it('calls back once for a request consumed again after its delivery was recorded', async () => {
     const subscription = await endpoint('/again');
