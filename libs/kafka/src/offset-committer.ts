@@ -11,7 +11,7 @@ export interface HandledRange {
 }
 
 /** A partition's handled range whose work may not be durable yet. */
-interface Awaited {
+interface HeldRange {
   from: string;
   next: string;
   durable: boolean;
@@ -36,7 +36,7 @@ export class OffsetCommitter {
   /** partition → the next offset to read, whose messages' work is durable. */
   private readonly pending = new Map<number, string>();
   /** partition → its handled ranges, in order, from the oldest whose work is not durable yet. */
-  private readonly awaited = new Map<number, Awaited[]>();
+  private readonly awaited = new Map<number, HeldRange[]>();
   /** partition → the offset it was rewound to: ranges past it, handled before the rewind took effect, are handled again. */
   private readonly rewound = new Map<number, bigint>();
   /** The durable promises not settled yet: closing waits for them. */
@@ -62,7 +62,7 @@ export class OffsetCommitter {
    * If it rejects, their partitions are rewound.
    */
   add(ranges: HandledRange[], durable?: Promise<unknown>): void {
-    const queued: Array<[number, Awaited]> = [];
+    const queued: Array<[number, HeldRange]> = [];
     for (const range of ranges) {
       const rewoundTo = this.rewound.get(range.partition);
       if (rewoundTo !== undefined) {
@@ -79,23 +79,25 @@ export class OffsetCommitter {
       else this.awaited.set(range.partition, [entry]);
       queued.push([range.partition, entry]);
     }
-    if (durable && queued.length > 0) {
-      this.outstanding.add(durable);
-      durable.then(
-        () => {
-          for (const [partition, entry] of queued) {
-            entry.durable = true;
-            this.advance(partition);
-          }
-        },
-        (error: unknown) => {
-          const partitions = new Set(queued.filter(([p, entry]) => this.awaited.get(p)?.includes(entry)).map(([p]) => p));
-          for (const partition of partitions) this.rewindTo(partition, error);
-        },
-      ).finally(() => this.outstanding.delete(durable));
-    }
+    if (durable && queued.length > 0) void this.track(durable, queued);
     this.advance(...queued.filter(([, e]) => e.durable).map(([p]) => p));
     this.schedule(OffsetCommitter.INTERVAL_MS);
+  }
+
+  /** Makes the ranges committable once `durable` resolves, or rewinds their partitions if it rejects. */
+  private async track(durable: Promise<unknown>, queued: Array<[number, HeldRange]>): Promise<void> {
+    this.outstanding.add(durable);
+    try {
+      await durable;
+      for (const [, range] of queued) range.durable = true;
+      this.advance(...queued.map(([partition]) => partition));
+    } catch (error) {
+      // Only partitions still holding these ranges: a rebalance or an earlier rewind may have dropped them.
+      const partitions = new Set(queued.filter(([p, range]) => this.awaited.get(p)?.includes(range)).map(([p]) => p));
+      for (const partition of partitions) this.rewindTo(partition, error);
+    } finally {
+      this.outstanding.delete(durable);
+    }
   }
 
   /** After a rebalance, offsets of partitions this member no longer owns are not its to commit. */
@@ -155,7 +157,12 @@ export class OffsetCommitter {
     this.awaited.delete(partition);
     this.rewound.set(partition, BigInt(from));
     this.logger.warn(`the work of ${this.topic}[${partition}] from offset ${from} did not become durable, handling it again: ${(error as Error)?.message ?? error}`);
-    this.rewind(partition, from);
+    try {
+      this.rewind(partition, from);
+    } catch (seekError) {
+      // A consumer being rebuilt: the new one starts from the last commit, which is before `from`.
+      this.logger.warn(`could not seek ${this.topic}[${partition}] back to ${from}: ${(seekError as Error).message}`);
+    }
   }
 
   private schedule(delayMs: number): void {
