@@ -105,27 +105,20 @@ export class TestKafka {
    * as of now: all work it stands for is done (services commit only after the work is durable).
    */
   async waitForGroup(groupId: string, topic: TopicId, timeoutMs = 30_000): Promise<void> {
-    const admin = await this.connectAdmin();
-    const name = this.topicName(topic);
-    const ends = await this.topicOffsets(name);
+    const ends = await this.ends(topic);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [name] });
-      const behind = ends.filter(({ partition, high, low }) => {
-        const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        return BigInt(offset === '-1' ? low : offset) < BigInt(high);
-      });
-      if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`group ${groupId} did not catch up on ${name} within ${timeoutMs} ms`);
+      const committed = await this.committed(groupId, topic);
+      if ([...ends].every(([partition, end]) => committed.get(partition)! >= end)) return;
+      if (Date.now() > deadline) throw new Error(`group ${groupId} did not catch up on ${this.topicName(topic)} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   /** How many of a topic's messages a consumer group has not committed (all of them before its first commit). */
   async uncommitted(groupId: string, topic: TopicId): Promise<number> {
-    const ends = await this.topicOffsets(this.topicName(topic));
-    const committed = await this.committed(groupId, topic);
-    return Number(ends.reduce((behind, { partition, high }) => behind + BigInt(high) - committed.get(partition)!, 0n));
+    const [ends, committed] = await Promise.all([this.ends(topic), this.committed(groupId, topic)]);
+    return Number([...ends].reduce((behind, [partition, end]) => behind + end - committed.get(partition)!, 0n));
   }
 
   /** Each partition's end: the offset its next message will have. */
