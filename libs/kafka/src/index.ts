@@ -11,3 +11,4 @@ export * from './kafka-transport';
 export { tracesByValue } from './message-tracing';
 export * from './kafka-signals';
 export { partitionOfKey } from './key-partitioner';
+export * from './record-producer';

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ALL_TOPICS, topics, type TopicDefinition, type TopicId } from '@tripline/contracts';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { KafkaSignals } from './kafka-signals';
 import { nestLogCreator } from './kafka-logger';
-import { keyPartitioner } from './key-partitioner';
 import { KAFKA_OPTIONS, type KafkaOptions } from './kafka.options';
+import { RecordProducer } from './record-producer';
 
 /** How long boot-time admin calls keep retrying a broker that is not answering well yet. */
 const BOOT_RETRY_MS = 60_000;
@@ -14,14 +14,14 @@ const BROKER_PROBE_TTL_MS = 1_000;
 const BROKER_PROBE_TIMEOUT_MS = 2_000;
 
 /**
- * Owns the service's one kafkajs client, its producer and its admin connection. Consumers are
- * created from it too, so every connection shares one configuration and one shutdown.
+ * Owns the service's one kafkajs client, its producer (RecordProducer) and its admin connection.
+ * Consumers are created from it too, so every connection shares one configuration and one shutdown.
  */
 @Injectable()
 export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaConnection.name);
   readonly kafka: Kafka;
-  readonly producer: Producer;
+  readonly producer: RecordProducer;
   private probeAdmin?: Admin;
   private offsetReader?: Promise<Admin>;
   private lastProbe?: { at: number; reachable: Promise<boolean> };
@@ -37,20 +37,8 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
       logCreator: nestLogCreator(),
       retry: { initialRetryTime: 200, retries: 10 },
     });
-    this.producer = this.kafka.producer({
-      // Partition by key with the Java client's murmur2, so any producer in any language agrees.
-      createPartitioner: keyPartitioner,
-      allowAutoTopicCreation: false,
-      // Several publishes may be in flight at once; acks=all (below) keeps each durable.
-      maxInFlightRequests: 5,
-    });
     // Every send that fails counts, whoever sent it (the publisher, the request clients).
-    const send = this.producer.send.bind(this.producer);
-    this.producer.send = (record) =>
-      send(record).catch((error: unknown) => {
-        this.signals.clientError('publish');
-        throw error;
-      });
+    this.producer = new RecordProducer(this.kafka, () => this.signals.clientError('publish'));
   }
 
   async onModuleInit(): Promise<void> {
@@ -228,7 +216,7 @@ export class KafkaConnection implements OnModuleInit, BeforeApplicationShutdown,
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
+    await this.producer.close().catch(() => undefined);
     await this.probeAdmin?.disconnect().catch(() => undefined);
     await (await this.offsetReader?.catch(() => undefined))?.disconnect().catch(() => undefined);
   }

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
 import { topics, type MessageInput, type TopicDefinition, type TopicId } from '@tripline/contracts';
 import { isTracing } from '@tripline/tracing';
-import { CompressionTypes, type IHeaders } from 'kafkajs';
 import { KafkaConnection } from './kafka-connection';
 import { PublishSpans } from './message-tracing';
+import type { RecordHeaders } from './record-producer';
 import { TopicLane } from './topic-lane';
 
 export interface Outbound<T extends TopicId> {
   key: string;
   value: MessageInput<T>;
-  headers?: IHeaders;
+  headers?: RecordHeaders;
   /**
    * The trace this message belongs to: the `trace` of the inbound message it derives from, when
    * a handler turns a batch into messages (each output joins its own input's trace, not the
@@ -20,7 +20,7 @@ export interface Outbound<T extends TopicId> {
 }
 
 /** A message as it goes to the producer. */
-type Encoded = { key: string; value: string; headers?: IHeaders };
+type Encoded = { key: string; value: string; headers?: RecordHeaders };
 
 /** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
@@ -82,7 +82,7 @@ export class TopicPublisher {
       // partition (1 MB by default), and a fan-out or a batch of dead letters can be larger.
       lane = new TopicLane(async (messages) => {
         for (const chunk of chunksOf(messages, MAX_REQUEST_BYTES)) {
-          await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: chunk });
+          await this.connection.producer.send(topicName, chunk);
         }
       });
       this.lanes.set(topicName, lane);
@@ -105,10 +105,10 @@ export class TopicPublisher {
    * the contract: a dead letter's replay, once an operator fixed what refused it. The topic must
    * be one `replayableTopic` names. Resolves with where it landed once acknowledged (acks=all).
    */
-  async republish(topicName: string, message: { key: string | null; value: Buffer; headers?: IHeaders }): Promise<{ partition: number; offset: string }> {
+  async republish(topicName: string, message: { key: string | null; value: Buffer; headers?: RecordHeaders }): Promise<{ partition: number; offset: string }> {
     if (!this.replayableTopic(topicName)) throw new Error(`${topicName} is not a topic of this deployment that messages may be replayed to`);
-    const [sent] = await this.connection.producer.send({ topic: topicName, acks: -1, compression: CompressionTypes.None, messages: [message] });
-    return { partition: sent.partition, offset: sent.baseOffset ?? sent.offset ?? '' };
+    const [sent] = await this.connection.producer.send(topicName, [message]);
+    return sent;
   }
 
   /**
@@ -120,7 +120,7 @@ export class TopicPublisher {
     if (!(topics[topic] as TopicDefinition).compacted) throw new Error(`${topics[topic].name} is not compacted: a tombstone would erase nothing`);
     const messages = keys.map((key) => ({ key, value: null }));
     for (let i = 0; i < messages.length; i += 1_000) {
-      await this.connection.producer.send({ topic: this.connection.topicName(topic), acks: -1, compression: CompressionTypes.None, messages: messages.slice(i, i + 1_000) });
+      await this.connection.producer.send(this.connection.topicName(topic), messages.slice(i, i + 1_000));
     }
   }
 }

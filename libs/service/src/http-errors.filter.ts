@@ -72,6 +72,7 @@ function codeFor(status: number): ErrorCode {
 
 function isUnavailable(exception: unknown): boolean {
   const name = (exception as { name?: string })?.name ?? '';
-  // kafkajs' connection and retry errors, and Prisma's "can't reach the database".
-  return /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|NonRetriable|Broker|Protocol|Error)/.test(name) || (exception as { code?: string })?.code === 'P1001';
+  // A broker the producer cannot reach (Unavailable), kafkajs' connection and retry errors, and
+  // Prisma's "can't reach the database".
+  return name === 'Unavailable' || /^KafkaJS(Connection|NumberOfRetriesExceeded|RequestTimeout|NonRetriable|Broker|Protocol|Error)/.test(name) || (exception as { code?: string })?.code === 'P1001';
 }
