@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   await consumer.run({
     partitionsConsumedConcurrently: 6,
     eachBatch: async ({ batch }) => {
-      const requests = batch.messages.map((m) => JSON.parse(m.value!.toString()) as { deliveryId: string; tenantId: string; subscriptionId: string; payload: unknown });
-      const bodies = requests.map((r) => JSON.stringify(r.payload));
+      const requests = batch.messages.map((m) => JSON.parse(m.value!.toString()) as { deliveryId: string; tenantId: string; subscriptionId: string; body: string });
+      const bodies = requests.map((r) => r.body);
       await db.query(
         `INSERT INTO ${SCHEMA}.deliveries (id, tenant_id, subscription_id, body) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) ON CONFLICT DO NOTHING`,
         [requests.map((r) => r.deliveryId), requests.map((r) => r.tenantId), requests.map((r) => r.subscriptionId), bodies],

@@ -45,10 +45,10 @@ async function main(): Promise<void> {
     eachBatch: async ({ batch }) => {
       await queue.addBulk(
         batch.messages.map((m) => {
-          const r = JSON.parse(m.value!.toString()) as { deliveryId: string; payload: unknown };
+          const r = JSON.parse(m.value!.toString()) as { deliveryId: string; body: string };
           return {
             name: 'callback',
-            data: { id: r.deliveryId, body: JSON.stringify(r.payload) },
+            data: { id: r.deliveryId, body: r.body },
             // The delivery id as the job id: a redelivered request is not queued twice.
             opts: { jobId: r.deliveryId, attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } },
           };

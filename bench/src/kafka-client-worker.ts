@@ -8,7 +8,7 @@
  * Both clients get the same settings where both have them: no compression, no idempotence, fetches
  * that wait at most 500 ms, 10 MB per fetch.
  *
- * Forked with <kafkajs|platformatic> <produce|consume|relay> <brokers> <in-topic> <out-topic> <count>;
+ * Forked with <kafkajs|platformatic|mixed> <produce|consume|relay> <brokers> <in-topic> <out-topic> <count>;
  * tells its parent `start` as the first message is sent or handled, then `done` with the time
  * and its own CPU (user + system) from there to the last.
  */

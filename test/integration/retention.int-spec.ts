@@ -300,7 +300,7 @@ describe('retention, against the real Postgres (and Kafka for the evaluator)', (
       const again = accepted(segmentEvent('seg-r', 130, 3));
       const fired = await evaluate(again);
       expect(fired).toHaveLength(1);
-      expect(fired[0].payload).toMatchObject({ previousValue: 90, newValue: 130 });
+      expect(JSON.parse(fired[0].body)).toMatchObject({ previousValue: 90, newValue: 130 });
       expect((await evaluations()).find((e) => e.event_id === again.id)).toEqual({ event_id: again.id, observation: 'applied', fired: [subscription.id] });
     });
 

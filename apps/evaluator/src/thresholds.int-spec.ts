@@ -51,7 +51,7 @@ describe('threshold triggers, against the real Kafka and Postgres', () => {
   const firings = (deliveries: Awaited<ReturnType<typeof observe>>) =>
     deliveries
       .map((d) => {
-        const p = d.payload as { previousValue: number; newValue: number };
+        const p = JSON.parse(d.body) as { previousValue: number; newValue: number };
         return [d.subscriptionId, p.previousValue, p.newValue] as [string, number, number];
       })
       .sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1] || a[2] - b[2]);
@@ -160,7 +160,7 @@ describe('threshold triggers, against the real Kafka and Postgres', () => {
     const deliveries = await observe(...events);
     const bySubscription = new Map<string, number[][]>();
     for (const d of deliveries) {
-      const p = d.payload as { previousValue: number; newValue: number };
+      const p = JSON.parse(d.body) as { previousValue: number; newValue: number };
       bySubscription.set(d.subscriptionId, [...(bySubscription.get(d.subscriptionId) ?? []), [p.previousValue, p.newValue]]);
     }
     for (const segment of segments) {

@@ -33,7 +33,7 @@ const request = (n: number): Inbound<'deliveries'> => ({
     subscriptionId: '00000000-0000-4000-8000-000000000002',
     trigger: 'datasource_refresh_completed',
     eventId: `e${n}`,
-    payload: {},
+    body: '{}',
     requestedAt: new Date(0).toISOString(),
   } as unknown as DeliveryRequest,
   key: 's',

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryRequest, EventInput, SubscriptionDisabled } from '@tripline/contracts';
+import { callbackBody, type DeliveryOutcome, type DeliveryRequest, type EventInput, type SubscriptionDisabled } from '@tripline/contracts';
 import { randomUUID } from 'node:crypto';
 
 type EventOf<T extends EventInput['type']> = Extract<EventInput, { type: T }>;
@@ -102,7 +102,7 @@ export function deliveryRequestFixture(tenantId: string, subscriptionId: string)
     subscriptionId,
     trigger: 'data-source-refresh-failed',
     eventId,
-    payload: {
+    body: callbackBody({
       eventId,
       trigger: 'data-source-refresh-failed',
       tenantId,
@@ -116,7 +116,7 @@ export function deliveryRequestFixture(tenantId: string, subscriptionId: string)
       completedAt: '2026-11-26T10:00:00.000Z',
       errorCode: 'E',
       errorMessage: 'boom',
-    },
+    }),
     requestedAt: new Date().toISOString(),
   };
 }

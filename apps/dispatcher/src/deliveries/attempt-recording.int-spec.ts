@@ -35,7 +35,7 @@ describe('recording attempts, against the real Postgres', () => {
       subscriptionId,
       eventId: `evt-${randomUUID()}`,
       trigger: 'data-source-refresh-failed',
-      payload: { hello: 'world' },
+      body: '{"hello":"world"}',
     }));
     const opened = await log.open(deliveries, new Set(deliveries.map((d) => d.id)), 60_000);
     return opened.claimed;

@@ -31,7 +31,7 @@ export class DeliveriesConsumer {
         subscriptionId: r.subscriptionId,
         eventId: r.eventId,
         trigger: r.trigger,
-        payload: r.payload,
+        body: r.body,
         // Kept with the delivery: its attempts, however late and wherever made, join this trace.
         traceparent: trace ? traceparentOf(trace) : null,
       })),

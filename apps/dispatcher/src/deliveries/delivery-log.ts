@@ -27,7 +27,8 @@ export interface NewDelivery {
   subscriptionId: string;
   eventId: string;
   trigger: string;
-  payload: object;
+  /** The callback's JSON body, as it is sent and stored. */
+  body: string;
   /** The W3C traceparent of the request (see `deliveries.traceparent`); null or absent when untraced. */
   traceparent?: string | null;
 }
@@ -152,7 +153,7 @@ export class DeliveryLog {
    */
   async open(deliveries: NewDelivery[], claim: ReadonlySet<string> = new Set(), leaseMs = 0): Promise<{ inserted: number; claimed: ClaimedDelivery[] }> {
     if (deliveries.length === 0) return { inserted: 0, claimed: [] };
-    const byId = new Map(deliveries.map((d) => [d.id, { ...d, body: JSON.stringify(d.payload) }]));
+    const byId = new Map(deliveries.map((d) => [d.id, d]));
     const unique = [...byId.values()];
     const col = <T>(f: (d: (typeof unique)[number]) => T) => unique.map(f);
     // The new rows' own columns are not read back: the caller has them, bodies included.

@@ -21,7 +21,7 @@ describe('delivery day partitions, against the real Postgres', () => {
     subscriptionId: randomUUID(),
     eventId: `evt-${id}`,
     trigger: 'data-source-refresh-failed',
-    payload: { id },
+    body: JSON.stringify({ id }),
   });
 
   beforeAll(async () => {

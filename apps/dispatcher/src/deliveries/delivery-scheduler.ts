@@ -216,7 +216,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
         claimedAt: now,
         tenantId: request.tenantId,
         subscriptionId: request.subscriptionId,
-        body: JSON.stringify(request.payload),
+        body: request.body,
         attemptCount: 0,
         traceparent: request.traceparent ?? null,
         endpoint,

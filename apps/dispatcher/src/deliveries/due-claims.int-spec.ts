@@ -22,7 +22,7 @@ describe('claiming due deliveries, against the real Postgres', () => {
       subscriptionId,
       eventId: `evt-${randomUUID()}`,
       trigger: 'data-source-refresh-failed',
-      payload: { n: 1 },
+      body: '{"n":1}',
     }));
     await log.open(deliveries);
     return deliveries.map((d) => d.id);

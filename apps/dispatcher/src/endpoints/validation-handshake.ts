@@ -33,7 +33,7 @@ export function validationDelivery(subscription: Subscription) {
     subscriptionId: subscription.id,
     eventId: `validation:${subscription.version}`,
     trigger: VALIDATION_TRIGGER,
-    payload,
+    body: JSON.stringify(payload),
   };
 }
 

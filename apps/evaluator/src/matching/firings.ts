@@ -1,5 +1,5 @@
 import type { Outbound } from '@tripline/kafka';
-import { deliveryId } from '@tripline/contracts';
+import { callbackBody, deliveryId } from '@tripline/contracts';
 import type { MatchableSubscription, MatchKey } from '../subscriptions/trigger-subscription-index';
 import type { Candidate } from './candidate';
 
@@ -44,7 +44,7 @@ export function deliveryRequests(
           subscriptionId: s.id,
           trigger,
           eventId: event.id,
-          payload,
+          body: callbackBody(payload),
           requestedAt,
         },
         trace: traceOf(candidate),

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { deliveryId, noticeOccurrence } from '@tripline/contracts';
+import { callbackBody, deliveryId, noticeOccurrence } from '@tripline/contracts';
 import { OnTopic, TopicPublisher, tracesByValue, type Inbound, type Outbound } from '@tripline/kafka';
 import { MetricsRegistry, tally } from '@tripline/metrics';
 import type { Counter } from 'prom-client';
@@ -44,7 +44,7 @@ export class OperationsConsumer {
         const payload = noticePayload(notice, s);
         if (!payload) continue;
         const id = deliveryId(notice.tenantId, noticeOccurrence(notice.noticeId), s.id);
-        const value = { deliveryId: id, tenantId: notice.tenantId, subscriptionId: s.id, trigger: 'subscription-disabled' as const, eventId: notice.noticeId, payload, requestedAt };
+        const value = { deliveryId: id, tenantId: notice.tenantId, subscriptionId: s.id, trigger: 'subscription-disabled' as const, eventId: notice.noticeId, body: callbackBody(payload), requestedAt };
         requests.set(id, { key: s.id, value, trace: traces?.get(notice) });
       }
     }

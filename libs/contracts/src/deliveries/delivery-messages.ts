@@ -3,22 +3,60 @@ import { ExternalId, IsoDateTime, TenantId } from '../common';
 import { TriggerName } from '../subscriptions/triggers';
 import { TriggerPayload } from './trigger-payloads';
 
+/** A Kafka record is at most 1 MB; a callback body is far less (the evaluator bounds a payload's components). */
+const MAX_CALLBACK_BODY = 768 * 1024;
+
+/**
+ * A callback's JSON body, serialized once, by the evaluator, and sent as it is: the dispatcher
+ * signs and posts these bytes and stores them, and never parses them (that, and checking the
+ * payload again, was a twentieth of its CPU). Checked cheaply: a JSON object's bounds.
+ */
+export const CallbackBody = z
+  .string()
+  .max(MAX_CALLBACK_BODY)
+  .refine((body) => body.startsWith('{') && body.endsWith('}'), 'must be a JSON object')
+  .describe('The callback\'s JSON body (one of the TriggerPayload shapes), serialized by the evaluator and sent as it is.');
+
+/** A trigger's payload as its callback body. */
+export const callbackBody = (payload: TriggerPayload): string => JSON.stringify(payload);
+
+const request = {
+  deliveryId: z.uuid(),
+  tenantId: TenantId,
+  subscriptionId: z.uuid(),
+  trigger: TriggerName,
+  eventId: ExternalId,
+  requestedAt: IsoDateTime,
+};
+/** A request as the evaluator writes it, and as one was written before (for the types only). */
+const current = z.object({ ...request, body: CallbackBody });
+const earlier = z.object({ ...request, payload: TriggerPayload });
+
 /**
  * One callback to make: the evaluator's decision that an event fires a subscription. Where to
  * is not in it: the dispatcher posts to its endpoint's URL (from the subscription changes), so
  * the URL, which starts the flow, is not copied onto every delivery.
  * `deliveryId` is derived from (event, subscription), so re-evaluating the same event yields the
  * same id; it is the `webhook-id` receivers de-duplicate on.
+ *
+ * A request written before the body was carried serialized has the payload instead (`payload`):
+ * still accepted, and serialized on the way in, so the requests on the topic when a deployment
+ * is upgraded (or a dead letter replayed from before) are delivered as they were. One object with
+ * both optional, not a union, so that what is wrong is named by its field.
  */
-export const DeliveryRequest = z.object({
-  deliveryId: z.uuid(),
-  tenantId: TenantId,
-  subscriptionId: z.uuid(),
-  trigger: TriggerName,
-  eventId: ExternalId,
-  payload: TriggerPayload,
-  requestedAt: IsoDateTime,
-});
+export const DeliveryRequest = z
+  .object({
+    ...request,
+    body: CallbackBody.optional(),
+    payload: TriggerPayload.optional().describe('Only in requests written before `body`: the payload, serialized on the way in.'),
+  })
+  .superRefine((r, context) => {
+    if (r.body === undefined && r.payload === undefined) context.addIssue({ code: 'custom', path: ['body'], message: 'Required: the callback body' });
+  })
+  .transform(({ body, payload, ...rest }) => ({ ...rest, body: body ?? callbackBody(payload!) })) as unknown as z.ZodType<
+  z.infer<typeof current>,
+  z.input<typeof current> | z.input<typeof earlier>
+>;
 export type DeliveryRequest = z.infer<typeof DeliveryRequest>;
 
 export const DeliveryResult = z.enum(['delivered', 'failed', 'gone', 'cancelled', 'validated']);
