@@ -111,6 +111,15 @@ function platformaticPublisher(brokers: string[], topic: string): Publisher {
   };
 }
 
+/** The produce role: `count` records in sends of SEND, one after the other. */
+async function produceAll(producer: Publisher, count: number, window: Window): Promise<Measured> {
+  window.open();
+  for (let sent = 0; sent < count; sent += SEND) await producer.send(Array.from({ length: Math.min(SEND, count - sent) }, (_, i) => benchMessage(sent + i)));
+  const measured = window.close();
+  await producer.close();
+  return measured;
+}
+
 /** kafkajs' consumer, with kafkajs' producer or (`mixed`) @platformatic/kafka's. */
 async function kafkajs(role: KafkaClientRole, brokers: string[], inTopic: string, outTopic: string, count: number, mixed = false): Promise<Measured> {
   const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers, logLevel: logLevel.NOTHING });
@@ -118,13 +127,7 @@ async function kafkajs(role: KafkaClientRole, brokers: string[], inTopic: string
   const producer = mixed ? platformaticPublisher(brokers, topic) : await kafkajsPublisher(kafka, topic);
   const send = (messages: Array<{ key: string; value: string }>) => producer.send(messages);
   const window = new Window();
-  if (role === 'produce') {
-    window.open();
-    for (let sent = 0; sent < count; sent += SEND) await send(Array.from({ length: Math.min(SEND, count - sent) }, (_, i) => benchMessage(sent + i)));
-    const measured = window.close();
-    await producer.close();
-    return measured;
-  }
+  if (role === 'produce') return produceAll(producer, count, window);
   const consumer = kafka.consumer({ groupId: `bench-kafkajs-${Date.now()}`, maxWaitTimeInMs: 500, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   await consumer.subscribe({ topic: inTopic, fromBeginning: true });
@@ -157,13 +160,7 @@ async function platformatic(role: KafkaClientRole, brokers: string[], inTopic: s
   const producer = platformaticPublisher(brokers, role === 'produce' ? inTopic : outTopic);
   const send = (messages: Array<{ key: string; value: string }>) => producer.send(messages);
   const window = new Window();
-  if (role === 'produce') {
-    window.open();
-    for (let sent = 0; sent < count; sent += SEND) await send(Array.from({ length: Math.min(SEND, count - sent) }, (_, i) => benchMessage(sent + i)));
-    const measured = window.close();
-    await producer.close();
-    return measured;
-  }
+  if (role === 'produce') return produceAll(producer, count, window);
   const { Consumer, stringDeserializers } = platformaticKafka();
   const consumer = new Consumer({
     groupId: `bench-platformatic-${Date.now()}`,

@@ -28,9 +28,10 @@ const request = {
   eventId: ExternalId,
   requestedAt: IsoDateTime,
 };
-/** A request as the evaluator writes it, and as one was written before (for the types only). */
+/** A request as the evaluator writes it. */
 const current = z.object({ ...request, body: CallbackBody });
-const earlier = z.object({ ...request, payload: TriggerPayload });
+/** A request as one was written before `body`. */
+type Earlier = Omit<z.input<typeof current>, 'body'> & { payload: z.input<typeof TriggerPayload> };
 
 /**
  * One callback to make: the evaluator's decision that an event fires a subscription. Where to
@@ -44,9 +45,8 @@ const earlier = z.object({ ...request, payload: TriggerPayload });
  * is upgraded (or a dead letter replayed from before) are delivered as they were. One object with
  * both optional, not a union, so that what is wrong is named by its field.
  */
-export const DeliveryRequest = z
-  .object({
-    ...request,
+export const DeliveryRequest = current
+  .extend({
     body: CallbackBody.optional(),
     payload: TriggerPayload.optional().describe('Only in requests written before `body`: the payload, serialized on the way in.'),
   })
@@ -55,7 +55,7 @@ export const DeliveryRequest = z
   })
   .transform(({ body, payload, ...rest }) => ({ ...rest, body: body ?? callbackBody(payload!) })) as unknown as z.ZodType<
   z.infer<typeof current>,
-  z.input<typeof current> | z.input<typeof earlier>
+  z.input<typeof current> | Earlier
 >;
 export type DeliveryRequest = z.infer<typeof DeliveryRequest>;
 
