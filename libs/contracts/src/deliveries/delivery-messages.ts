@@ -8,8 +8,9 @@ const MAX_CALLBACK_BODY = 768 * 1024;
 
 /**
  * A callback's JSON body, serialized once, by the evaluator, and sent as it is: the dispatcher
- * signs and posts these bytes and stores them, and never parses them (that, and checking the
- * payload again, was a twentieth of its CPU). Checked cheaply: a JSON object's bounds.
+ * signs and posts these bytes and stores them, and never parses them (that, checking the payload
+ * again and serializing it for each first attempt took about 2 % of its busy time, moved to the
+ * evaluator, which idles half the time). Checked cheaply: a JSON object's bounds.
  */
 export const CallbackBody = z
   .string()
