@@ -56,6 +56,7 @@ describe('the producer, against the real Kafka', () => {
     // Nothing listens on port 1; one retry, not the service's ten, is enough to see how a failure is reported.
     const nowhere = new Kafka({ clientId: 'tripline-producer-test', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50 } });
     const producer = new RecordProducer(nowhere, () => failures++);
+    await expect(producer.connect()).rejects.toThrow(); // a service's boot fails here
     const sent = producer.send('nowhere', [{ key: 'k', value: 'v' }]);
     await expect(sent).rejects.toMatchObject({ name: 'Unavailable' });
     expect(isOutage(await sent.catch((error: unknown) => error))).toBe(true);

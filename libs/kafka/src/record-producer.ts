@@ -29,7 +29,8 @@ export interface ProducedRecord {
  */
 export class RecordProducer {
   private readonly producer: Producer;
-  private connected?: Promise<void>;
+  /** Connected at boot, and not closed since: kafkajs reconnects on its own in between. */
+  private connected = false;
 
   constructor(kafka: Kafka, private readonly onFailure: () => void) {
     this.producer = kafka.producer({
@@ -40,18 +41,18 @@ export class RecordProducer {
     });
   }
 
-  /** Connects now (at boot, to fail fast); a send connects on its own if this was not called or the connection failed. */
-  connect(): Promise<void> {
-    return (this.connected ??= this.producer.connect().catch((error: unknown) => {
-      this.connected = undefined;
-      throw error;
-    }));
+  /** Connects (at boot: a broker that cannot be reached fails the boot). */
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
   }
 
   /** Sends records to one topic; resolves, once the broker acknowledged them all (acks = all), with where each partition's first landed. */
   async send(topic: string, records: readonly ProducedRecord[]): Promise<Array<{ partition: number; offset: string }>> {
     try {
-      await this.connect();
+      // Not connected (the boot's connect failed, or stopping): the broker is not there for this
+      // send, whatever the records are.
+      if (!this.connected) throw new Unavailable('the producer is not connected to Kafka');
       const sent = await this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: [...records] });
       return sent.map((s) => ({ partition: s.partition, offset: s.baseOffset ?? s.offset ?? '' }));
     } catch (error) {
@@ -61,6 +62,7 @@ export class RecordProducer {
   }
 
   async close(): Promise<void> {
+    this.connected = false;
     await this.producer.disconnect();
   }
 }
