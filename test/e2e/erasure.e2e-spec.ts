@@ -152,6 +152,10 @@ describe('Tripline end to end: erasing a tenant and an event', () => {
 
     expect(Object.values(await rowsOf(a.tenantId)).every((n) => n === 0)).toBe(true);
     expect(await rowsOf(tenants.b.tenantId)).toEqual(bBefore);
+    // The count of its subscriptions (kept by triggers on subscriptions) went with them; B's stayed.
+    const counted = 'SELECT live FROM tenant_subscription_counts WHERE tenant_id = $1';
+    expect(await query(counted, [a.tenantId])).toEqual([]);
+    expect(await query(counted, [tenants.b.tenantId])).toEqual([{ live: bBefore.subscriptions }]);
 
     // Its key is refused at once by the gateway that erased it.
     const listed = await fetch(`${services.url('gateway')}/v1/subscriptions`, { headers: { 'x-api-key': a.apiKey } });

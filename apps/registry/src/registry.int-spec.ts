@@ -114,6 +114,30 @@ describe('registry, against the real Kafka and Postgres', () => {
     expect(Number(count)).toBe(limit);
   });
 
+  it('counts toward the limit what is not deleted, as subscriptions are made, deleted, disabled and made again', async () => {
+    const tenant = randomUUID();
+    const limit = 1000;
+    const outcomeOf = (o: RegistryOutcome) => (o.kind === 'subscribed' ? `created ${o.created}` : o.kind === 'failed' ? o.code : o.kind);
+    const filled = await askAll(Array.from({ length: limit }, (_, n) => subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/count/${n}`)));
+    const [first, second] = filled.map(subscriptionOf);
+    expect(outcomeOf(await ask(subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/count/extra`)))).toBe('limit_reached');
+
+    // A deleted one frees its place; a disabled one keeps it.
+    await ask({ kind: 'unsubscribe', tenantId: tenant, subscriptionId: first.id });
+    await publishOutcome(tenant, second.id, 410);
+    await kafka.waitForGroup(kafka.groupId('tripline-registry', 'outcomes'), 'deliveryOutcomes');
+    expect(await ask({ kind: 'get', tenantId: tenant, subscriptionId: second.id })).toMatchObject({ subscription: { status: 'disabled' } });
+    expect(outcomeOf(await ask(subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/count/extra`)))).toBe('created true');
+    // The deleted one made again counts anew: no room left for it.
+    expect(outcomeOf(await ask(subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/count/0`)))).toBe('limit_reached');
+    await ask({ kind: 'unsubscribe', tenantId: tenant, subscriptionId: subscriptionOf(filled[2]).id });
+    expect(outcomeOf(await ask(subscribeTo(tenant, 'data-source-refresh-failed', `${callbackUrl}/count/0`)))).toBe('created true');
+
+    const [{ live }] = await query<{ live: number }>('SELECT live FROM tenant_subscription_counts WHERE tenant_id = $1', [tenant]);
+    const [{ count }] = await query<{ count: string }>("SELECT count(*) FROM subscriptions WHERE tenant_id = $1 AND status <> 'deleted'", [tenant]);
+    expect([live, Number(count)]).toEqual([limit, limit]);
+  });
+
   it('lists a tenant\'s subscriptions in pages', async () => {
     const tenant = randomUUID();
     for (const n of [1, 2, 3]) {

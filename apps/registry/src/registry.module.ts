@@ -7,6 +7,7 @@ import { CallbackUrls } from './subscriptions/callback-urls';
 import { LegacyCallbackUrls } from './subscriptions/legacy-callback-urls';
 import { RegistryRequestsConsumer } from './subscriptions/registry-requests.consumer';
 import { SubscriptionChanges } from './subscriptions/subscription-changes';
+import { SubscriptionRows } from './subscriptions/subscription-rows';
 import { SubscriptionSecrets } from './subscriptions/subscription-secrets';
 import { SubscriptionStore } from './subscriptions/subscription-store';
 
@@ -18,6 +19,7 @@ export function registryModule(env: RegistryEnv) {
       { provide: REGISTRY_ENV, useValue: env },
       SubscriptionSecrets,
       CallbackUrls,
+      SubscriptionRows,
       SubscriptionStore,
       SubscriptionChanges,
       OperationalEvents,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 
 /** One column of the rows to write: its Postgres type and one value per row. */
@@ -30,11 +31,11 @@ export async function writeNewerVersions(pool: Pool, rows: NewerVersions): Promi
   if (!names.includes('version') || !names.includes(rows.key)) throw new Error(`${rows.table}: the columns must include ${rows.key} and version`);
   const specs = Object.values(rows.columns);
   const sets = [...rows.overwrite.filter((c) => c !== 'version'), 'version'].map((c) => `${c} = EXCLUDED.${c}`);
-  await pool.query(
-    `INSERT INTO ${rows.table} (${names.join(', ')})
+  const text = `INSERT INTO ${rows.table} (${names.join(', ')})
      SELECT * FROM unnest(${specs.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})
      ON CONFLICT (${rows.key}) DO UPDATE SET ${[...sets, ...(rows.also ?? [])].join(', ')}
-     WHERE ${rows.table}.version < EXCLUDED.version`,
-    specs.map((c) => c.values),
-  );
+     WHERE ${rows.table}.version < EXCLUDED.version`;
+  // Prepared once per connection (a projection writes a batch per fetch of its topic); the name
+  // follows the text, as node-postgres refuses one name for two texts.
+  await pool.query({ name: `newerVersions.${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values: specs.map((c) => c.values) });
 }

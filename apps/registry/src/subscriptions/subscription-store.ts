@@ -9,10 +9,11 @@ import {
   type SubscriptionChanged,
   type SubscriptionStatus,
 } from '@tripline/contracts';
-import { PrismaService, type Prisma, type SubscriptionModel } from '@tripline/db';
+import { PrismaService, type SubscriptionModel } from '@tripline/db';
 import { REGISTRY_ENV, type RegistryEnv } from '../registry.env';
 import { CallbackUrls } from './callback-urls';
 import { subscriptionId } from './subscription-id';
+import { SubscriptionRows, type NewSubscriptionRow } from './subscription-rows';
 import { SubscriptionSecrets } from './subscription-secrets';
 
 /** What narrows a list of subscriptions. */
@@ -67,6 +68,7 @@ export class SubscriptionStore {
     private readonly prisma: PrismaService,
     private readonly secrets: SubscriptionSecrets,
     private readonly callbackUrls: CallbackUrls,
+    private readonly rows: SubscriptionRows,
     @Inject(REGISTRY_ENV) private readonly env: RegistryEnv,
   ) {}
 
@@ -74,9 +76,9 @@ export class SubscriptionStore {
    * Subscribes each, in order, with the same outcome as one at a time. `callbackUrl` is the plain
    * URL: the id is derived from it (so subscribing again lands on the same subscription), and only
    * its sealed and redacted forms are stored. A lot costs one read of the rows it names, one count
-   * per tenant that gets a new one, and one insert of the new rows, not three statements per call
-   * (a tenant saving many flows, or the bench's 10,000); one made again (after a delete, or while
-   * disabled) is a rare update of its own, in its turn.
+   * per tenant that gets a new one, and one insert of the new rows (SubscriptionRows), not three
+   * statements per call (a tenant saving many flows, or the bench's 10,000); one made again (after
+   * a delete, or while disabled) is a rare update of its own, in its turn.
    *
    * The limit is counted, then the rows written, without a lock: one tenant's requests are
    * handled one at a time (its requests share a partition), so no other subscribe of the same
@@ -84,7 +86,7 @@ export class SubscriptionStore {
    */
   async subscribeMany(requests: SubscribeRequest[]): Promise<Array<Subscribed | SubscriptionLimitReached>> {
     const ids = requests.map((r) => subscriptionId(r.tenantId, r.trigger, r.callbackUrl, r.params));
-    const rows = new Map((await this.prisma.subscription.findMany({ where: { id: { in: [...new Set(ids)] } } })).map((row) => [row.id, row]));
+    const rows = new Map((await this.rows.byIds([...new Set(ids)])).map((row) => [row.id, row]));
     const limit = this.env.REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT;
     // Per tenant, what counts toward its limit at this point of the lot (counted when first needed).
     const counts = new Map<string, number>();
@@ -93,7 +95,7 @@ export class SubscriptionStore {
       counts.set(tenantId, Math.min(count + 1, limit));
       return count < limit;
     };
-    const creates: Prisma.SubscriptionCreateManyInput[] = [];
+    const creates: NewSubscriptionRow[] = [];
     const created = new Set<string>();
     const outcomes: Array<{ id: string; created: boolean } | SubscriptionLimitReached> = [];
     for (const [i, request] of requests.entries()) {
@@ -129,7 +131,7 @@ export class SubscriptionStore {
       }
       outcomes.push({ id, created: true });
     }
-    if (creates.length > 0) for (const row of await this.prisma.subscription.createManyAndReturn({ data: creates })) rows.set(row.id, row);
+    for (const row of await this.rows.insert(creates)) rows.set(row.id, row);
     return outcomes.map((outcome) => (outcome instanceof SubscriptionLimitReached ? outcome : { subscription: toSubscription(rows.get(outcome.id)!), created: outcome.created }));
   }
 
@@ -172,9 +174,9 @@ export class SubscriptionStore {
     if ((await this.countTowardLimit(tenantId)) >= limit) throw new SubscriptionLimitReached(limit);
   }
 
-  /** The tenant's subscriptions that count toward its limit; counting stops at the limit, so it never costs more than the limit's worth of rows. */
+  /** The tenant's subscriptions that count toward its limit (those not deleted). */
   private countTowardLimit(tenantId: string): Promise<number> {
-    return this.prisma.subscription.count({ where: { tenantId, status: { not: 'deleted' } }, take: this.env.REGISTRY_MAX_SUBSCRIPTIONS_PER_TENANT });
+    return this.rows.countLive(tenantId);
   }
 
   /**
