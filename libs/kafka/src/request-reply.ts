@@ -108,7 +108,8 @@ export class KafkaRequestClient<Req extends TopicId, Rep extends TopicId> extend
       if (this.pending.delete(requestId)) callback({ err: new RequestTimedOut(this.route.answeredBy, this.route.timeoutMs), isDisposed: true });
     }, this.route.timeoutMs);
     this.pending.set(requestId, { callback, timer });
-    const value = { ...question, requestId, replyTo: this.instanceId } as unknown as MessageInput<Req>;
+    // Object.assign, not a leading spread then properties: those are slow on Node.js 20's V8.
+    const value = Object.assign({}, question, { requestId, replyTo: this.instanceId }) as unknown as MessageInput<Req>;
     this.publisher.publish(this.route.requests, [{ key: question.tenantId, value }]).catch((error: unknown) => {
       if (this.forget(requestId)) callback({ err: error, isDisposed: true });
     });

@@ -22,3 +22,13 @@ export interface Candidate {
 export function commonPayload(event: AcceptedEvent, subscriptionId: string) {
   return { eventId: event.id, tenantId: event.tenantId, subscriptionId, occurredAt: event.occurredAt };
 }
+
+/**
+ * A firing's payload: the common fields, then the trigger's own, in that order. Not written
+ * `{ ...commonPayload(), trigger, ... }`: on Node.js 20's V8 every property written after a
+ * leading spread goes through the runtime, about 0.7 µs each, so a refresh payload cost 7 µs
+ * (a tenth of the evaluator's CPU per delivery in `npm run bench:profile`); this costs 0.2.
+ */
+export function firingPayload<Own extends object>(event: AcceptedEvent, subscriptionId: string, own: Own): ReturnType<typeof commonPayload> & Own {
+  return Object.assign(commonPayload(event, subscriptionId), own);
+}

@@ -1,5 +1,5 @@
 import { eventOccurrence, FINAL_FAILURE_STATUSES, type AcceptedEventOf, type TriggerName } from '@tripline/contracts';
-import { commonPayload, type Candidate } from './candidate';
+import { firingPayload, type Candidate } from './candidate';
 
 type RefreshEvent = AcceptedEventOf<'datasource.refresh.completed'>;
 
@@ -23,8 +23,7 @@ export function refreshCandidates(event: RefreshEvent): Candidate[] {
       trigger: trigger satisfies TriggerName,
       entityId: data.dataSourceId,
       occurrence: eventOccurrence(event.id),
-      fire: (subscription) => ({
-        ...commonPayload(event, subscription.id),
+      fire: (subscription) => firingPayload(event, subscription.id, {
         trigger,
         dataSourceId: data.dataSourceId,
         dataSourceName: data.dataSourceName,

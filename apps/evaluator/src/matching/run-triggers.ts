@@ -1,5 +1,5 @@
 import { runOccurrence, type AcceptedEventOf } from '@tripline/contracts';
-import { commonPayload, type Candidate } from './candidate';
+import { firingPayload, type Candidate } from './candidate';
 import { componentsWithin } from './payload-components';
 
 /**
@@ -19,9 +19,8 @@ export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'
       occurrence: runOccurrence(data.runId),
       fire: (subscription) => {
         if (data.trigger === 'manual' && subscription.params['includeManual'] !== true) return null;
-        return {
-          ...commonPayload(event, subscription.id),
-          trigger: 'full-refresh-completed',
+        return firingPayload(event, subscription.id, {
+          trigger: 'full-refresh-completed' as const,
           runId: data.runId,
           runTrigger: data.trigger,
           status: data.status,
@@ -31,7 +30,7 @@ export function fullRefreshCandidates(event: AcceptedEventOf<'refresh.completed'
           failedComponentCount: data.components.filter((c) => c.status !== 'succeeded').length,
           components: listed.components,
           componentsTruncated: listed.truncated,
-        };
+        });
       },
     },
   ];
@@ -46,9 +45,8 @@ export function unificationCandidates(event: AcceptedEventOf<'unification.comple
       trigger: 'unification-completed',
       entityId: null,
       occurrence: runOccurrence(data.runId),
-      fire: (subscription) => ({
-        ...commonPayload(event, subscription.id),
-        trigger: 'unification-completed',
+      fire: (subscription) => firingPayload(event, subscription.id, {
+        trigger: 'unification-completed' as const,
         runId: data.runId,
         status: data.status,
         startedAt: data.startedAt,

@@ -2,7 +2,7 @@ import { eventOccurrence, type AcceptedEvent, type AcceptedEventOf } from '@trip
 import type { MatchKey } from '../subscriptions/trigger-subscription-index';
 import type { Observation, ObservationOutcome, Transition } from '../thresholds/observation-store';
 import { crossesAbove } from '../thresholds/threshold-crossing';
-import { commonPayload, type Candidate } from './candidate';
+import { firingPayload, type Candidate } from './candidate';
 
 type Measured = AcceptedEventOf<'segment.refreshed'> | AcceptedEventOf<'measure.refreshed'>;
 
@@ -22,10 +22,11 @@ export function thresholdKey(event: Measured): MatchKey {
 
 /** The observation a segment or measure event makes, for the observation store. */
 export function observationOf(event: Measured): Observation {
-  const base = { tenantId: event.tenantId, eventId: event.id, occurredAt: event.occurredAt };
+  // No leading spread of the common fields: see firingPayload.
+  const { tenantId, id: eventId, occurredAt } = event;
   return event.type === 'segment.refreshed'
-    ? { ...base, kind: 'segment', entityId: event.data.segmentId, value: event.data.memberCount }
-    : { ...base, kind: 'measure', entityId: event.data.measureId, value: event.data.value };
+    ? { tenantId, eventId, occurredAt, kind: 'segment', entityId: event.data.segmentId, value: event.data.memberCount }
+    : { tenantId, eventId, occurredAt, kind: 'measure', entityId: event.data.measureId, value: event.data.value };
 }
 
 /** The candidates of a batch's observations: one per transition (applied or replayed); stale ones make none. */
@@ -51,16 +52,15 @@ export function thresholdCandidate(event: Measured, { previous, current }: Trans
       occurrence: eventOccurrence(event.id),
       fire: (subscription) =>
         firesFor(subscription.params['threshold'])
-          ? {
-              ...commonPayload(event, subscription.id),
-              trigger: 'segment-threshold-crossed',
+          ? firingPayload(event, subscription.id, {
+              trigger: 'segment-threshold-crossed' as const,
               segmentId: data.segmentId,
               segmentName: data.segmentName,
               threshold: subscription.params['threshold'] as number,
               previousValue: previous as number,
               newValue: current,
               runId: data.runId ?? null,
-            }
+            })
           : null,
     };
   }
@@ -72,16 +72,15 @@ export function thresholdCandidate(event: Measured, { previous, current }: Trans
     occurrence: eventOccurrence(event.id),
     fire: (subscription) =>
       firesFor(subscription.params['threshold'])
-        ? {
-            ...commonPayload(event, subscription.id),
-            trigger: 'measure-threshold-crossed',
+        ? firingPayload(event, subscription.id, {
+            trigger: 'measure-threshold-crossed' as const,
             measureId: data.measureId,
             measureName: data.measureName,
             threshold: subscription.params['threshold'] as number,
             previousValue: previous as number,
             newValue: current,
             runId: data.runId ?? null,
-          }
+          })
         : null,
   };
 }

@@ -115,8 +115,9 @@ export class ObservationStore {
           continue;
         }
         const transition = { observation, previous: state?.value ?? null, current: observation.value };
+        // Properties after a leading spread are slow on Node.js 20 (see firingPayload).
         outcomes.push({ kind: 'applied', ...transition, previousMicros: state?.micros ?? null });
-        applied.push({ ...transition, occurredAt: utcTimestamp(observation.occurredAt) });
+        applied.push(Object.assign({}, transition, { occurredAt: utcTimestamp(observation.occurredAt) }));
         replays.set(`${key}|${observation.eventId}`, {
           tenant_id: observation.tenantId,
           entity_kind: observation.kind,
