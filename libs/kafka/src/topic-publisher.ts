@@ -7,9 +7,24 @@ import { PublishSpans } from './message-tracing';
 import type { RecordHeaders } from './record-producer';
 import { TopicLane } from './topic-lane';
 
+declare const encodedFor: unique symbol;
+
+/**
+ * A message of topic T serialized by `encode`, for a producer that needs the bytes before it
+ * publishes (ingestion measures each event against its limit): published as it is, not
+ * serialized a second time. Only `encode` makes one, so it is always a T's contract input.
+ */
+export type Encoded<T extends TopicId> = string & { readonly [encodedFor]: T };
+
+export function encode<T extends TopicId>(_topic: T, value: MessageInput<T>): Encoded<T> {
+  return JSON.stringify(value) as Encoded<T>;
+}
+
 export interface Outbound<T extends TopicId> {
   key: string;
   value: MessageInput<T>;
+  /** `value` serialized already (`encode`): published as it is. */
+  encoded?: Encoded<T>;
   headers?: RecordHeaders;
   /**
    * The trace this message belongs to: the `trace` of the inbound message it derives from, when
@@ -20,7 +35,7 @@ export interface Outbound<T extends TopicId> {
 }
 
 /** A message as it goes to the producer. */
-type Encoded = { key: string; value: string; headers?: RecordHeaders };
+type ProducerRecord = { key: string; value: string; headers?: RecordHeaders };
 
 /** Well under Kafka's default max.message.bytes (1 MB), leaving room for record overhead. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
@@ -55,14 +70,14 @@ export function chunksOf<M extends { key?: string | null; value: string }>(messa
  */
 @Injectable()
 export class TopicPublisher {
-  private readonly lanes = new Map<string, TopicLane<Encoded>>();
+  private readonly lanes = new Map<string, TopicLane<ProducerRecord>>();
 
   constructor(private readonly connection: KafkaConnection) {}
 
   async publish<T extends TopicId>(topic: T, messages: Array<Outbound<T>>): Promise<void> {
     if (messages.length === 0) return;
     const topicName = this.connection.topicName(topic);
-    const encoded = messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers }));
+    const encoded = messages.map((m) => ({ key: m.key, value: m.encoded ?? JSON.stringify(m.value), headers: m.headers }));
     // Tracing off: this check is all it costs.
     const traced = isTracing() ? new PublishSpans(topicName, messages.map((m) => m.trace), messages.map((m) => m.headers)) : undefined;
     if (traced) encoded.forEach((m, i) => (m.headers = traced.headers[i]));
@@ -75,7 +90,7 @@ export class TopicPublisher {
     traced?.end();
   }
 
-  private lane(topicName: string): TopicLane<Encoded> {
+  private lane(topicName: string): TopicLane<ProducerRecord> {
     let lane = this.lanes.get(topicName);
     if (!lane) {
       // Sent in order, a chunk at a time: one request can carry at most max.message.bytes per

@@ -22,7 +22,8 @@ export class EventsController {
       this.intake.metrics.refused('http', 'invalid', eventCount(body));
       throw new HttpError('validation_failed', parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: parsed.issues });
     }
-    const oversized = this.intake.oversized(tenantId, parsed.events, 'http');
+    const stamped = this.intake.stamp(tenantId, parsed.events, 'http');
+    const oversized = this.intake.oversized(stamped);
     if (oversized.length > 0) {
       const limit = this.intake.maxEventBytes;
       const issues = oversized.map(({ index, bytes }) => ({
@@ -33,6 +34,6 @@ export class EventsController {
       this.intake.metrics.refused('http', 'too_large', parsed.events.length);
       throw new HttpError('event_too_large', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { limit, issues });
     }
-    return { accepted: await this.intake.accept(tenantId, parsed.events, 'http') };
+    return { accepted: await this.intake.accept(stamped) };
   }
 }
