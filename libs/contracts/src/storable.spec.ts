@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Count, DisplayName, ExternalId, freeText, IsoDateTime } from './storable';
 
 describe('storable field rules', () => {
@@ -28,6 +29,34 @@ describe('storable field rules', () => {
     expect(IsoDateTime.safeParse('9999-12-31T23:59:59-01:00').success).toBe(false);
     expect(IsoDateTime.safeParse('9999-12-31T23:59:59Z').success).toBe(true);
     expect(IsoDateTime.safeParse('yesterday').error?.issues).toHaveLength(1);
+  });
+
+  it('take a generated timestamp exactly when its instant is within years 1-9999 UTC, at any year and offset', () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+    const anyDate = fc
+      .record({ year: fc.integer({ min: 0, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }) })
+      .map(({ year, month, day }) => `${pad(year, 4)}-${pad(month)}-${pad(day)}`);
+    // The days an offset can move across the range's ends.
+    const edgeDate = fc.constantFrom('0000-12-31', '0001-01-01', '0001-01-02', '0002-01-01', '9998-12-31', '9999-12-30', '9999-12-31');
+    const timestamp = fc
+      .record({
+        date: fc.oneof(anyDate, edgeDate),
+        hour: fc.integer({ min: 0, max: 23 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+        offsetMinutes: fc.integer({ min: -(15 * 60 + 59), max: 15 * 60 + 59 }),
+      })
+      .map(({ date, hour, minute, offsetMinutes }) => {
+        const sign = offsetMinutes < 0 ? '-' : '+';
+        const offset = Math.abs(offsetMinutes);
+        return `${date}T${pad(hour)}:${pad(minute)}:00${sign}${pad(Math.floor(offset / 60))}:${pad(offset % 60)}`;
+      });
+    fc.assert(
+      fc.property(timestamp, (v) => {
+        const at = Date.parse(v);
+        expect(IsoDateTime.safeParse(v).success).toBe(at >= Date.parse('0001-01-01T00:00:00Z') && at <= Date.parse('9999-12-31T23:59:59.999Z'));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('take counts up to the largest safe integer', () => {
