@@ -37,7 +37,7 @@ export const DispatcherEnv = z.object({
   DISPATCH_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
   /** The longest wait an endpoint's Retry-After can ask for. */
   DISPATCH_RETRY_AFTER_MAX: duration('1h'),
-  /** Longest one attempt may take, connect to last byte. */
+  /** Longest one attempt may take, connect to last byte (and up to 25 ms more: attempts starting together share one deadline, AttemptDeadlines). */
   DISPATCH_TIMEOUT: duration('15s'),
   /** Callbacks in flight at once, in this instance. */
   DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
