@@ -61,10 +61,19 @@ describe('Tripline end to end: one trace per event, across Kafka', () => {
 
     const requests = stack.kafka.topicName('registryRequests');
     const replies = stack.kafka.topicName('registryReplies');
+    const inDatabase = (s: ReceivedSpan) => (s.attributes['db.system.name'] ?? s.attributes['db.system']) === 'postgresql';
+    // Each service exports its spans in batches of its own: the gateway's can arrive before the
+    // registry's, whose consumer span ends only after the reply is published. So wait for both.
     const trace = await otlp.waitFor((spans) => {
       const server = spans.find((s) => s.service === 'tripline-gateway' && s.kind === OtlpSpanKind.server && methodOf(s) === 'POST' && pathOf(s) === '/v1/subscriptions/data-source-refresh-failed');
       const inTrace = server && otlp.trace(server.traceId);
-      return inTrace?.some((s) => s.service === 'tripline-gateway' && s.name === `process ${replies}`) ? inTrace : undefined;
+      const has = (service: string, name: string) => inTrace?.some((s) => s.service === service && s.name === name);
+      const complete =
+        has('tripline-gateway', `process ${replies}`) &&
+        has('tripline-registry', `process ${requests}`) &&
+        has('tripline-registry', `publish ${replies}`) &&
+        inTrace?.some((s) => s.service === 'tripline-registry' && inDatabase(s));
+      return complete ? inTrace : undefined;
     });
 
     const server = trace.find((s) => s.kind === OtlpSpanKind.server)!;
@@ -80,7 +89,6 @@ describe('Tripline end to end: one trace per event, across Kafka', () => {
     const read = trace.find((s) => s.service === 'tripline-gateway' && s.name === `process ${replies}`)!;
     expect(parentOf(trace, read)).toBe(replied);
     // The registry's own database work is in the trace too.
-    const inDatabase = (s: ReceivedSpan) => (s.attributes['db.system.name'] ?? s.attributes['db.system']) === 'postgresql';
     const statements = trace.filter((s) => s.service === 'tripline-registry' && s.kind === OtlpSpanKind.client && inDatabase(s));
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) expect(ancestorsOf(trace, statement)).toContain(answered);
