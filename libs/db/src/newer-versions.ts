@@ -35,7 +35,21 @@ export async function writeNewerVersions(pool: Pool, rows: NewerVersions): Promi
      SELECT * FROM unnest(${specs.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})
      ON CONFLICT (${rows.key}) DO UPDATE SET ${[...sets, ...(rows.also ?? [])].join(', ')}
      WHERE ${rows.table}.version < EXCLUDED.version`;
-  // Prepared once per connection (a projection writes a batch per fetch of its topic); the name
-  // follows the text, as node-postgres refuses one name for two texts.
-  await pool.query({ name: `newerVersions.${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values: specs.map((c) => c.values) });
+  await pool.query({ name: statementName(text), text, values: specs.map((c) => c.values) });
+}
+
+/** Each caller's text is a constant, so the names are as few as the callers. */
+const names = new Map<string, string>();
+
+/**
+ * Prepared once per connection (a projection writes a batch per fetch of its topic); the name
+ * follows the text, as node-postgres refuses one name for two texts.
+ */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `newerVersions.${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    names.set(text, name);
+  }
+  return name;
 }

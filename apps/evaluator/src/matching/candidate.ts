@@ -19,7 +19,7 @@ export interface Candidate {
   fire(subscription: MatchableSubscription): TriggerPayload | null;
 }
 
-export function commonPayload(event: AcceptedEvent, subscriptionId: string) {
+function commonPayload(event: AcceptedEvent, subscriptionId: string) {
   return { eventId: event.id, tenantId: event.tenantId, subscriptionId, occurredAt: event.occurredAt };
 }
 
